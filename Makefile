@@ -1,0 +1,52 @@
+# Kiln: `make run` and `make test` work on a fresh Debian 12 machine.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+SANITIZE ?= OFF
+JOBS ?= $(shell nproc)
+DATA_DIR ?= $(CURDIR)/data
+CMAKE_FLAGS ?=
+
+LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
+LINKER := $(if $(shell command -v mold 2>/dev/null),-DKILN_LINKER=mold,)
+
+.PHONY: all deps configure build test run bench fuzz asan clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DKILN_SANITIZE=$(SANITIZE) $(LAUNCHER) $(LINKER) $(CMAKE_FLAGS)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: deps
+	@$(MAKE) --no-print-directory build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	$(BUILD_DIR)/bin/kiln --help
+
+bench: deps
+	@$(MAKE) --no-print-directory build
+	scripts/run-benchmarks $(BUILD_DIR)
+
+# libFuzzer targets need clang; they live in their own build tree.
+fuzz: deps
+	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DKILN_FUZZ=ON $(LAUNCHER)
+	cmake --build build-fuzz -j $(JOBS) --target fuzzers
+	scripts/run-fuzzers build-fuzz $${FUZZ_SECONDS:-20}
+
+# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD_DIR=build-asan SANITIZE=ON BUILD_TYPE=Debug test
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan build-fuzz

@@ -1,0 +1,43 @@
+#include "kiln/base/gzip.h"
+
+#include <gtest/gtest.h>
+
+namespace kiln {
+namespace {
+
+TEST(GzipTest, RoundTrips) {
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += "main;handle;parse " + std::to_string(i) + "\n";
+  std::string gz = Gzip(text);
+  ASSERT_TRUE(IsGzip(gz));
+  EXPECT_LT(gz.size(), text.size() / 4);
+  auto out = Gunzip(gz, 1 << 30);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, text);
+}
+
+TEST(GzipTest, ConcatenatedMembersAreOneStream) {
+  auto out = Gunzip(Gzip("hello ") + Gzip("world"), 1 << 20);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, "hello world");
+}
+
+TEST(GzipTest, LimitIsEnforced) {
+  std::string big(1 << 20, 'a');
+  auto out = Gunzip(Gzip(big), 1000);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(out.status().message().find("1000"), std::string::npos);
+}
+
+TEST(GzipTest, CorruptInputIsAnErrorNotACrash) {
+  std::string gz = Gzip("some profile bytes that are long enough to matter");
+  gz[gz.size() / 2] ^= 0x55;
+  EXPECT_FALSE(Gunzip(gz, 1 << 20).ok());
+  EXPECT_FALSE(Gunzip(gz.substr(0, gz.size() - 6), 1 << 20).ok());
+  EXPECT_FALSE(Gunzip("\x1f\x8b", 1 << 20).ok());
+  EXPECT_FALSE(IsGzip("\x1f"));
+}
+
+}  // namespace
+}  // namespace kiln

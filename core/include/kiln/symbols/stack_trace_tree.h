@@ -1,0 +1,56 @@
+// Stacks as nodes of a parent-pointer tree of locations, so that a stack seen
+// a million times, or sharing its first 40 frames with another, is stored
+// once. A stack is identified by its leaf node id.
+//
+// Invariants:
+//  1. Node 0 is the root sentinel: no location, parent 0. It is the empty stack.
+//  2. Every other node's parent has a smaller id (nodes are appended), so a
+//     forward scan visits parents before children.
+//  3. Intern(parent, location) returns the same id for the same pair.
+// Thread safety: none; one writer, or many readers after the last write.
+#ifndef KILN_SYMBOLS_STACK_TRACE_TREE_H_
+#define KILN_SYMBOLS_STACK_TRACE_TREE_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "kiln/symbols/symbol_table.h"
+
+namespace kiln {
+
+using StackId = uint32_t;
+
+class StackTraceTree {
+ public:
+  struct Node {
+    StackId parent = 0;
+    LocationId location = 0;
+  };
+
+  StackTraceTree();
+  StackTraceTree(const StackTraceTree&) = delete;
+  StackTraceTree& operator=(const StackTraceTree&) = delete;
+  StackTraceTree(StackTraceTree&&) = default;
+  StackTraceTree& operator=(StackTraceTree&&) = default;
+
+  StackId Intern(StackId parent, LocationId location);
+  // |leaf_first| as in pprof: element 0 is the leaf, the last the root.
+  StackId InternLeafFirst(std::span<const LocationId> leaf_first);
+  StackId InternRootFirst(std::span<const LocationId> root_first);
+
+  const Node& node(StackId id) const { return nodes_[id]; }
+  size_t size() const { return nodes_.size(); }
+  // Locations of stack |id|, leaf first, appended to |out| (cleared first).
+  void Unwind(StackId id, std::vector<LocationId>* out) const;
+  uint32_t Depth(StackId id) const;
+
+ private:
+  std::vector<Node> nodes_;
+  absl::flat_hash_map<uint64_t, StackId> index_;  // (parent << 32 | location) -> node
+};
+
+}  // namespace kiln
+
+#endif  // KILN_SYMBOLS_STACK_TRACE_TREE_H_

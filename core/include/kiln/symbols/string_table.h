@@ -1,0 +1,48 @@
+// Interned strings. Id 0 is always "" so that 0 can mean "unset" in every
+// table that refers to strings, as in pprof.
+//
+// Invariants:
+//  1. Get(Intern(s)) == s, and Intern returns the same id for equal strings.
+//  2. Ids are dense: 0 .. size()-1, assigned in first-seen order.
+//  3. Returned string_views stay valid for the table's lifetime (storage is a
+//     deque, whose elements never move).
+// Thread safety: none; one writer, or many readers after the last write.
+#ifndef KILN_SYMBOLS_STRING_TABLE_H_
+#define KILN_SYMBOLS_STRING_TABLE_H_
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace kiln {
+
+using StringId = uint32_t;
+
+class StringTable {
+ public:
+  StringTable();
+  StringTable(const StringTable&) = delete;
+  StringTable& operator=(const StringTable&) = delete;
+  StringTable(StringTable&&) = default;
+  StringTable& operator=(StringTable&&) = default;
+
+  StringId Intern(std::string_view s);
+  // Returns the id of |s| or -1 when it was never interned.
+  int64_t Find(std::string_view s) const;
+  std::string_view Get(StringId id) const { return strings_[id]; }
+  size_t size() const { return strings_.size(); }
+  // Sum of string lengths, for size accounting.
+  size_t bytes() const { return bytes_; }
+
+ private:
+  std::deque<std::string> strings_;
+  absl::flat_hash_map<std::string_view, StringId> index_;
+  size_t bytes_ = 0;
+};
+
+}  // namespace kiln
+
+#endif  // KILN_SYMBOLS_STRING_TABLE_H_

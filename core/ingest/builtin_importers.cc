@@ -1,0 +1,13 @@
+#include "core/ingest/builtin_importers.h"
+
+#include "kiln/ingest/importer_registry.h"
+#include "kiln/ingest/pprof_importer.h"
+
+namespace kiln {
+
+void RegisterBuiltinImporters(ImporterRegistry* registry) {
+  // One line per format. Order only matters for equal sniff scores.
+  registry->Register(NewPprofImporter());
+}
+
+}  // namespace kiln

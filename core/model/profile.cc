@@ -1,0 +1,60 @@
+#include "kiln/model/profile.h"
+
+#include <algorithm>
+#include <cassert>
+#include <tuple>
+
+namespace kiln {
+
+Profile::Profile() { label_sets.emplace_back(); }
+
+void Profile::AddSample(StackId stack, std::span<const int64_t> values, uint32_t label_set) {
+  assert(values.size() == num_types());
+  sample_stacks.push_back(stack);
+  sample_values.insert(sample_values.end(), values.begin(), values.end());
+  sample_label_sets.push_back(label_set);
+}
+
+uint32_t Profile::InternLabelSet(std::vector<SampleLabel> labels) {
+  if (labels.empty()) return 0;
+  std::sort(labels.begin(), labels.end(), [](const SampleLabel& a, const SampleLabel& b) {
+    return std::tie(a.key, a.str, a.num, a.num_unit) < std::tie(b.key, b.str, b.num, b.num_unit);
+  });
+  // Field by field: SampleLabel has padding whose bytes are unspecified.
+  std::string key;
+  key.reserve(labels.size() * 20);
+  for (const SampleLabel& l : labels) {
+    key.append(reinterpret_cast<const char*>(&l.key), sizeof(l.key));
+    key.append(reinterpret_cast<const char*>(&l.str), sizeof(l.str));
+    key.append(reinterpret_cast<const char*>(&l.num), sizeof(l.num));
+    key.append(reinterpret_cast<const char*>(&l.num_unit), sizeof(l.num_unit));
+  }
+  auto [it, inserted] = label_set_index_.try_emplace(std::move(key), label_sets.size());
+  if (inserted) label_sets.push_back(std::move(labels));
+  return it->second;
+}
+
+int64_t Profile::Total(size_t type_index) const {
+  int64_t total = 0;
+  const size_t k = num_types();
+  if (type_index >= k) return 0;
+  for (size_t i = type_index; i < sample_values.size(); i += k) total += sample_values[i];
+  return total;
+}
+
+int Profile::FindSampleType(std::string_view type) const {
+  for (size_t i = 0; i < sample_types.size(); ++i) {
+    if (sample_types[i].type == type) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+size_t Profile::DefaultTypeIndex() const {
+  if (!default_sample_type.empty()) {
+    int i = FindSampleType(default_sample_type);
+    if (i >= 0) return static_cast<size_t>(i);
+  }
+  return sample_types.empty() ? 0 : sample_types.size() - 1;
+}
+
+}  // namespace kiln
