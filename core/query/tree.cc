@@ -49,7 +49,7 @@ void Tree::AddStack(std::span<const std::string_view> root_first, int64_t value)
   AddSelf(n, value);
 }
 
-void Tree::Merge(const Tree& other) {
+std::vector<Tree::NodeId> Tree::Merge(const Tree& other) {
   // other's parents precede their children, so one forward pass can map
   // each node through its already-mapped parent.
   std::vector<NodeId> mapped(other.nodes_.size());
@@ -65,6 +65,7 @@ void Tree::Merge(const Tree& other) {
     nodes_[mapped[i]].self += other.nodes_[i].self;
     nodes_[mapped[i]].total += other.nodes_[i].total;
   }
+  return mapped;
 }
 
 std::vector<Tree::NodeId> Tree::SortedChildren(NodeId id) const {

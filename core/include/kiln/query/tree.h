@@ -54,8 +54,9 @@ class Tree {
   void AddSelf(NodeId node, int64_t value);
   // Adds one stack, root first.
   void AddStack(std::span<const std::string_view> root_first, int64_t value);
-  // Adds every path of |other| into this tree.
-  void Merge(const Tree& other);
+  // Adds every path of |other| into this tree; returns, for each node id of
+  // |other|, the id of the node it was added to.
+  std::vector<NodeId> Merge(const Tree& other);
 
   const Node& node(NodeId id) const { return nodes_[id]; }
   size_t size() const { return nodes_.size(); }
