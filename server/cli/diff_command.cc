@@ -56,13 +56,13 @@ int RunDiff(const DiffArgs& args) {
   std::cout << fmt::format("Type: {}\n", base->type.type);
   std::cout << fmt::format("Total: base {}, new {}\n", FormatValue(base->table.total, unit),
                            FormatValue(next->table.total, unit));
-  std::cout << fmt::format("{:>9} {:>9} {:>9}   {:>9} {:>9}  {}\n", "base flat%", "new flat%",
+  std::cout << fmt::format("{:>10} {:>10} {:>10} {:>10} {:>10}  {}\n", "base flat%", "new flat%",
                            "delta", "base cum%", "new cum%", "name");
   const size_t shown = args.nodecount <= 0 ? changes.size()
                                            : std::min<size_t>(args.nodecount, changes.size());
   for (size_t i = 0; i < shown; ++i) {
     const ShareChange& c = changes[i];
-    std::cout << fmt::format("{:>9.2f}% {:>8.2f}% {:>+8.2f}pp {:>8.2f}% {:>8.2f}%  {}\n",
+    std::cout << fmt::format("{:>9.2f}% {:>9.2f}% {:>+8.2f}pp {:>9.2f}% {:>9.2f}%  {}\n",
                              c.base_flat_pct, c.new_flat_pct, c.delta_flat_pct(), c.base_cum_pct,
                              c.new_cum_pct, c.name);
   }
