@@ -1,6 +1,8 @@
 #include "core/ingest/builtin_importers.h"
 
+#include "kiln/ingest/collapsed_importer.h"
 #include "kiln/ingest/importer_registry.h"
+#include "kiln/ingest/perf_script_importer.h"
 #include "kiln/ingest/pprof_importer.h"
 
 namespace kiln {
@@ -8,6 +10,8 @@ namespace kiln {
 void RegisterBuiltinImporters(ImporterRegistry* registry) {
   // One line per format. Order only matters for equal sniff scores.
   registry->Register(NewPprofImporter());
+  registry->Register(NewCollapsedImporter());
+  registry->Register(NewPerfScriptImporter());
 }
 
 }  // namespace kiln
