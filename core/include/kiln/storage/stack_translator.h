@@ -1,0 +1,43 @@
+// Copies stacks (and the symbols they use) from one symbol table and stack
+// tree into another, interning each symbol once: how a profile's symbols
+// enter a dataset at ingest, and how datasets merge at compaction. Results
+// are cached per source id, so translating a million samples that share
+// stacks costs one lookup each.
+// Lifetime: the source and destination must outlive the translator, and the
+// destination may only be changed through translators while one is in use.
+#ifndef KILN_STORAGE_STACK_TRANSLATOR_H_
+#define KILN_STORAGE_STACK_TRANSLATOR_H_
+
+#include <vector>
+
+#include "kiln/symbols/stack_trace_tree.h"
+#include "kiln/symbols/symbol_table.h"
+
+namespace kiln::storage {
+
+class StackTranslator {
+ public:
+  StackTranslator(const SymbolTable& from_symbols, const StackTraceTree& from_stacks,
+                  SymbolTable* to_symbols, StackTraceTree* to_stacks);
+
+  StackId Stack(StackId id);
+  LocationId Location(LocationId id);
+
+ private:
+  StringId String(StringId id);
+  FunctionId Function(FunctionId id);
+  MappingId Mapping(MappingId id);
+
+  const SymbolTable& from_symbols_;
+  const StackTraceTree& from_stacks_;
+  SymbolTable* to_symbols_;
+  StackTraceTree* to_stacks_;
+  static constexpr uint32_t kUnset = 0xffffffffu;
+  std::vector<uint32_t> strings_, functions_, mappings_, locations_, stacks_;
+  std::vector<StackId> pending_;
+  std::vector<Line> lines_;
+};
+
+}  // namespace kiln::storage
+
+#endif  // KILN_STORAGE_STACK_TRANSLATOR_H_
