@@ -76,7 +76,8 @@ absl::Status ValidateSeriesLabels(const LabelSet& labels, const IngestLimits& li
 }
 
 absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const IngestLimits& limits,
-                                           int64_t now_nanos, DatasetBuilder* builder) {
+                                           int64_t now_nanos, DatasetBuilder* builder,
+                                           const SeriesAdmission& admit) {
   const Profile& p = *in.profile;
   const std::string_view service = in.labels.Get("service_name");
   if (service.empty()) return absl::InvalidArgumentError("profile has no service_name label");
@@ -137,6 +138,17 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
       LabelSet labels(std::move(all));
       if (auto s = ValidateSeriesLabels(labels, limits); !s.ok()) return s;
       series[t].push_back(std::move(labels));
+    }
+  }
+  if (admit) {
+    // Only the series that samples actually use.
+    std::vector<bool> used(label_sets.size());
+    for (uint32_t ls : p.sample_label_sets) used[ls] = true;
+    for (size_t t = 0; t < p.num_types(); ++t) {
+      for (size_t i = 0; i < label_sets.size(); ++i) {
+        if (!used[i]) continue;
+        if (auto s = admit(series[t][i]); !s.ok()) return s;
+      }
     }
   }
 

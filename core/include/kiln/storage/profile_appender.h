@@ -9,6 +9,7 @@
 #define KILN_STORAGE_PROFILE_APPENDER_H_
 
 #include <cstdint>
+#include <functional>
 
 #include "absl/status/statusor.h"
 #include "kiln/model/label_set.h"
@@ -43,10 +44,15 @@ struct AppendResult {
 // Checks |labels| against |limits|: InvalidArgument naming the label.
 absl::Status ValidateSeriesLabels(const LabelSet& labels, const IngestLimits& limits);
 
+// Decides whether a series may be written (e.g. a per-tenant series limit);
+// called for every series of a profile before anything is stored.
+using SeriesAdmission = std::function<absl::Status(const LabelSet& series)>;
+
 // |builder| must hold the dataset of the profile's service_name.
 // |now_nanos| stamps profiles that carry no time.
 absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const IngestLimits& limits,
-                                           int64_t now_nanos, DatasetBuilder* builder);
+                                           int64_t now_nanos, DatasetBuilder* builder,
+                                           const SeriesAdmission& admit = nullptr);
 
 // A fresh random (version 4) UUID.
 ProfileId NewProfileId();
