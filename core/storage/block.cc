@@ -136,6 +136,12 @@ absl::StatusOr<v1::BlockMeta> BlockReader::ReadMeta(std::string_view object, con
   return ParseFooter(object, object.size(), key);
 }
 
+BlockReader BlockReader::FromMeta(ObjectStore* store, const v1::BlockMeta& meta) {
+  BlockReader reader(store, meta.key());
+  reader.meta_ = meta;
+  return reader;
+}
+
 absl::StatusOr<BlockReader> BlockReader::Open(ObjectStore* store, const std::string& key, uint64_t size,
                                               uint64_t whole_object_bytes) {
   BlockReader reader(store, key);

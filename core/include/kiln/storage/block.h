@@ -45,6 +45,9 @@ class BlockReader {
   // section. |store| must outlive the reader.
   static absl::StatusOr<BlockReader> Open(ObjectStore* store, const std::string& key, uint64_t size = 0,
                                           uint64_t whole_object_bytes = 1 << 20);
+  // A reader for an object whose footer the metastore already holds: no
+  // request until a section is read.
+  static BlockReader FromMeta(ObjectStore* store, const v1::BlockMeta& meta);
   // Decodes the footer of a complete object held in memory.
   static absl::StatusOr<v1::BlockMeta> ReadMeta(std::string_view object, const std::string& key);
 
