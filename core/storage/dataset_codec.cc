@@ -1,6 +1,7 @@
 #include "core/storage/dataset_codec.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 
 #include "absl/container/flat_hash_map.h"
@@ -132,24 +133,56 @@ EncodedDataset EncodeDataset(const Dataset& d) {
     for (uint32_t i : order) w.Varint(d.profiles[i].num_samples);
   }
   {
+    // Per row, samples sorted by stack id: stack ids as deltas, values as a
+    // row divisor (gcd: CPU values are multiples of the period) times small
+    // quotients, annotations only for rows that have any. Sorting within a
+    // row changes nothing a query can see.
     ByteWriter w(&out.samples);
     w.Varint(kSectionVersion);
     uint64_t count = 0;
     for (const ProfileRow& row : d.profiles) count += row.num_samples;
     w.Varint(count);
+    std::vector<uint32_t> sample_order;
+    std::vector<std::vector<uint32_t>> row_orders;
+    row_orders.reserve(order.size());
     for (uint32_t i : order) {
       const ProfileRow& row = d.profiles[i];
-      for (uint64_t j = row.first_sample; j < row.first_sample + row.num_samples; ++j) w.Varint(d.sample_stacks[j]);
+      sample_order.resize(row.num_samples);
+      std::iota(sample_order.begin(), sample_order.end(), 0);
+      std::sort(sample_order.begin(), sample_order.end(), [&](uint32_t a, uint32_t b) {
+        return d.sample_stacks[row.first_sample + a] < d.sample_stacks[row.first_sample + b];
+      });
+      row_orders.push_back(sample_order);
     }
-    for (uint32_t i : order) {
-      const ProfileRow& row = d.profiles[i];
-      for (uint64_t j = row.first_sample; j < row.first_sample + row.num_samples; ++j) w.Signed(d.sample_values[j]);
-    }
-    for (uint32_t i : order) {
-      const ProfileRow& row = d.profiles[i];
-      for (uint64_t j = row.first_sample; j < row.first_sample + row.num_samples; ++j) {
-        w.Varint(d.sample_annotations[j]);
+    for (size_t r = 0; r < order.size(); ++r) {
+      const ProfileRow& row = d.profiles[order[r]];
+      uint32_t prev = 0;
+      for (uint32_t j : row_orders[r]) {
+        const uint32_t stack = d.sample_stacks[row.first_sample + j];
+        w.Varint(stack - prev);
+        prev = stack;
       }
+    }
+    for (size_t r = 0; r < order.size(); ++r) {
+      const ProfileRow& row = d.profiles[order[r]];
+      uint64_t divisor = 0;
+      for (uint32_t j : row_orders[r]) {
+        const int64_t v = d.sample_values[row.first_sample + j];
+        divisor = std::gcd(divisor, v < 0 ? static_cast<uint64_t>(0) - static_cast<uint64_t>(v) : static_cast<uint64_t>(v));
+      }
+      if (row.num_samples == 0) continue;
+      if (divisor == 0 || divisor > static_cast<uint64_t>(INT64_MAX)) divisor = 1;
+      w.Varint(divisor);
+      for (uint32_t j : row_orders[r]) w.Signed(d.sample_values[row.first_sample + j] / static_cast<int64_t>(divisor));
+    }
+    for (size_t r = 0; r < order.size(); ++r) {
+      const ProfileRow& row = d.profiles[order[r]];
+      bool any = false;
+      for (uint32_t j : row_orders[r]) any = any || d.sample_annotations[row.first_sample + j] != 0;
+      if (row.num_samples == 0) continue;
+      w.Varint(any ? 1 : 0);
+      if (!any) continue;
+      for (uint32_t j : row_orders[r]) w.Varint(d.sample_annotations[row.first_sample + j]);
     }
     w.Varint(d.annotations.size() - 1);
     for (size_t i = 1; i < d.annotations.size(); ++i) {
@@ -308,7 +341,7 @@ absl::Status DecodeSamples(std::string_view data, Dataset* out) {
   constexpr std::string_view kSection = "samples";
   ByteReader r(data);
   if (r.Varint() != kSectionVersion) return Corrupt(kSection, "unknown version", r);
-  const uint64_t n = r.Count(3);
+  const uint64_t n = r.Count(2);
   const uint64_t expected = out->profiles.empty() ? 0
                                                   : out->profiles.back().first_sample + out->profiles.back().num_samples;
   if (n != expected) {
@@ -316,15 +349,34 @@ absl::Status DecodeSamples(std::string_view data, Dataset* out) {
   }
   out->sample_stacks.resize(n);
   out->sample_values.resize(n);
-  out->sample_annotations.resize(n);
+  out->sample_annotations.assign(n, 0);
   const uint64_t num_stacks = out->stacks.size();
-  for (auto& stack : out->sample_stacks) {
-    const uint64_t id = r.Varint();
-    if (num_stacks > 1 && id >= num_stacks) return Corrupt(kSection, "stack id out of range", r);
-    stack = static_cast<StackId>(id);
+  for (const ProfileRow& row : out->profiles) {
+    uint64_t stack = 0;
+    for (uint64_t j = row.first_sample; j < row.first_sample + row.num_samples; ++j) {
+      stack += r.Varint();
+      if (stack > UINT32_MAX || (num_stacks > 1 && stack >= num_stacks)) return Corrupt(kSection, "stack id out of range", r);
+      out->sample_stacks[j] = static_cast<StackId>(stack);
+    }
   }
-  for (auto& value : out->sample_values) value = r.Signed();
-  for (auto& annotation : out->sample_annotations) annotation = static_cast<uint32_t>(r.Varint());
+  for (const ProfileRow& row : out->profiles) {
+    if (row.num_samples == 0) continue;
+    const uint64_t divisor = r.Varint();
+    if (divisor == 0 || divisor > static_cast<uint64_t>(INT64_MAX)) return Corrupt(kSection, "bad value divisor", r);
+    for (uint64_t j = row.first_sample; j < row.first_sample + row.num_samples; ++j) {
+      // Wrapping multiply: a corrupt quotient must not be undefined behaviour.
+      out->sample_values[j] = static_cast<int64_t>(static_cast<uint64_t>(r.Signed()) * divisor);
+    }
+  }
+  for (const ProfileRow& row : out->profiles) {
+    if (row.num_samples == 0) continue;
+    const uint64_t any = r.Varint();
+    if (any > 1) return Corrupt(kSection, "bad annotation flag", r);
+    if (!any) continue;
+    for (uint64_t j = row.first_sample; j < row.first_sample + row.num_samples; ++j) {
+      out->sample_annotations[j] = static_cast<uint32_t>(r.Varint());
+    }
+  }
   const uint64_t num_annotations = r.Count(24);
   out->annotations.resize(1);
   for (uint64_t i = 0; i < num_annotations; ++i) {

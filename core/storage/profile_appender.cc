@@ -166,10 +166,13 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
   std::vector<int64_t> row_values;
   std::vector<uint32_t> row_annotations;
   for (size_t t = 0; t < p.num_types(); ++t) {
-    // Samples grouped by their label set's series.
+    // Samples grouped by their label set's series (interned once per set).
+    std::vector<uint32_t> series_of_set(label_sets.size(), UINT32_MAX);
     std::map<uint32_t, std::vector<size_t>> by_series;
     for (size_t i = 0; i < p.num_samples(); ++i) {
-      by_series[builder->InternSeries(series[t][p.sample_label_sets[i]])].push_back(i);
+      uint32_t& id = series_of_set[p.sample_label_sets[i]];
+      if (id == UINT32_MAX) id = builder->InternSeries(series[t][p.sample_label_sets[i]]);
+      by_series[id].push_back(i);
     }
     for (const auto& [series_id, samples] : by_series) {
       row_stacks.clear();

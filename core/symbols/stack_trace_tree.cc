@@ -1,5 +1,7 @@
 #include "kiln/symbols/stack_trace_tree.h"
 
+#include <algorithm>
+
 namespace kiln {
 
 StackTraceTree::StackTraceTree() { nodes_.push_back(Node{}); }
@@ -9,6 +11,11 @@ StackId StackTraceTree::Intern(StackId parent, LocationId location) {
   auto [it, inserted] = index_.try_emplace(key, static_cast<StackId>(nodes_.size()));
   if (inserted) nodes_.push_back(Node{parent, location});
   return it->second;
+}
+
+void StackTraceTree::Reserve(size_t nodes) {
+  nodes_.reserve(nodes);
+  index_.reserve(nodes);
 }
 
 StackId StackTraceTree::InternLeafFirst(std::span<const LocationId> leaf_first) {
@@ -38,6 +45,22 @@ uint32_t StackTraceTree::Depth(StackId id) const {
     id = nodes_[id].parent;
   }
   return d;
+}
+
+StackId StackInterner::InternLeafFirst(std::span<const LocationId> leaf_first) {
+  const size_t n = leaf_first.size();
+  size_t common = 0;
+  const size_t limit = std::min(n, locations_.size());
+  while (common < limit && locations_[common] == leaf_first[n - 1 - common]) ++common;
+  locations_.resize(n);
+  nodes_.resize(n);
+  StackId node = common == 0 ? 0 : nodes_[common - 1];
+  for (size_t d = common; d < n; ++d) {
+    locations_[d] = leaf_first[n - 1 - d];
+    node = tree_->Intern(node, locations_[d]);
+    nodes_[d] = node;
+  }
+  return node;
 }
 
 }  // namespace kiln

@@ -3,6 +3,7 @@
 #include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -184,9 +185,17 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
         "profile has {} samples, more than the limit of {}", p.sample_size(), options.max_samples));
   }
   out->sample_stacks.reserve(p.sample_size());
+  {
+    // Stack nodes are at most the frames of all samples; reserving avoids
+    // rehashing the stack index while it grows.
+    size_t frames = 1;
+    for (const auto& sample : p.sample()) frames += sample.location_id_size();
+    out->stacks.Reserve(std::min<size_t>(frames, size_t{1} << 22));
+  }
   out->sample_values.reserve(p.sample_size() * k);
   std::vector<LocationId> stack;
   std::vector<SampleLabel> labels;
+  StackInterner interner(&out->stacks);
   for (int i = 0; i < p.sample_size(); ++i) {
     const auto& s = p.sample(i);
     if (static_cast<size_t>(s.value_size()) != k) {
@@ -226,7 +235,7 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
       }
       label_set = out->InternLabelSet(labels);
     }
-    out->AddSample(out->stacks.InternLeafFirst(stack),
+    out->AddSample(interner.InternLeafFirst(stack),
                    std::span<const int64_t>(s.value().data(), s.value().size()), label_set);
   }
   return absl::OkStatus();

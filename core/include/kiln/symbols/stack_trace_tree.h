@@ -36,6 +36,9 @@ class StackTraceTree {
   StackTraceTree& operator=(StackTraceTree&&) = default;
 
   StackId Intern(StackId parent, LocationId location);
+  // Makes room for |nodes| nodes in total (saves rehashing while a large
+  // profile is read).
+  void Reserve(size_t nodes);
   // |leaf_first| as in pprof: element 0 is the leaf, the last the root.
   StackId InternLeafFirst(std::span<const LocationId> leaf_first);
   StackId InternRootFirst(std::span<const LocationId> root_first);
@@ -49,6 +52,20 @@ class StackTraceTree {
  private:
   std::vector<Node> nodes_;
   absl::flat_hash_map<uint64_t, StackId> index_;  // (parent << 32 | location) -> node
+};
+
+// Interns a sequence of stacks into a tree, reusing the root-side prefix
+// each shares with the previous one: profilers emit stacks that share their
+// outer frames, so most frames then cost a compare instead of a hash lookup.
+class StackInterner {
+ public:
+  explicit StackInterner(StackTraceTree* tree) : tree_(tree) {}
+  StackId InternLeafFirst(std::span<const LocationId> leaf_first);
+
+ private:
+  StackTraceTree* tree_;
+  std::vector<LocationId> locations_;  // previous stack, root first
+  std::vector<StackId> nodes_;         // its nodes, root first
 };
 
 }  // namespace kiln
