@@ -5,6 +5,7 @@ SANITIZE ?= OFF
 JOBS ?= $(shell nproc)
 DATA_DIR ?= $(CURDIR)/data
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 20
 
 LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 LINKER := $(if $(shell command -v mold 2>/dev/null),-DKILN_LINKER=mold,)
@@ -42,7 +43,7 @@ fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DKILN_FUZZ=ON $(LAUNCHER)
 	cmake --build build-fuzz -j $(JOBS) --target fuzzers
-	scripts/run-fuzzers build-fuzz $${FUZZ_SECONDS:-20}
+	scripts/run-fuzzers build-fuzz $(FUZZ_SECONDS)
 
 # The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan: deps

@@ -34,17 +34,23 @@ function(kiln_test name)
   endif()
 endfunction()
 
-# kiln_fuzzer(NAME SOURCES ... DEPS ...): a libFuzzer target, only with KILN_FUZZ.
+# kiln_fuzzer(NAME SOURCES ... DEPS ... [SEEDS dir]): a libFuzzer target, only
+# with KILN_FUZZ. Its seed directory (default: fuzz_seeds/ beside the calling
+# CMakeLists) is recorded in <build>/fuzz/NAME.seeds for scripts/run-fuzzers.
 function(kiln_fuzzer name)
   if(NOT KILN_FUZZ)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "SEEDS" "SOURCES;DEPS" ${ARGN})
+  if(NOT ARG_SEEDS)
+    set(ARG_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz_seeds)
+  endif()
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/core/include)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz)
+  file(GENERATE OUTPUT ${PROJECT_BINARY_DIR}/fuzz/${name}.seeds CONTENT "${ARG_SEEDS}\n")
   if(NOT TARGET fuzzers)
     add_custom_target(fuzzers)
   endif()
