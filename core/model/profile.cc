@@ -35,11 +35,13 @@ uint32_t Profile::InternLabelSet(std::vector<SampleLabel> labels) {
 }
 
 int64_t Profile::Total(size_t type_index) const {
-  int64_t total = 0;
+  // Wrapping sum (as pprof's int64 arithmetic): hostile inputs near 2^63
+  // must not be undefined behaviour.
+  uint64_t total = 0;
   const size_t k = num_types();
   if (type_index >= k) return 0;
-  for (size_t i = type_index; i < sample_values.size(); i += k) total += sample_values[i];
-  return total;
+  for (size_t i = type_index; i < sample_values.size(); i += k) total += static_cast<uint64_t>(sample_values[i]);
+  return static_cast<int64_t>(total);
 }
 
 int Profile::FindSampleType(std::string_view type) const {

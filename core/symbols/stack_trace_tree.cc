@@ -7,15 +7,27 @@ namespace kiln {
 StackTraceTree::StackTraceTree() { nodes_.push_back(Node{}); }
 
 StackId StackTraceTree::Intern(StackId parent, LocationId location) {
-  const uint64_t key = (static_cast<uint64_t>(parent) << 32) | location;
-  auto [it, inserted] = index_.try_emplace(key, static_cast<StackId>(nodes_.size()));
-  if (inserted) nodes_.push_back(Node{parent, location});
-  return it->second;
-}
-
-void StackTraceTree::Reserve(size_t nodes) {
-  nodes_.reserve(nodes);
-  index_.reserve(nodes);
+  const uint32_t children = nodes_[parent].num_children;
+  if (children > kListedChildren) {
+    const uint64_t key = (static_cast<uint64_t>(parent) << 32) | location;
+    auto [it, inserted] = wide_children_.try_emplace(key, static_cast<StackId>(nodes_.size()));
+    if (!inserted) return it->second;
+  } else {
+    for (StackId c = nodes_[parent].first_child; c != kNoNode; c = nodes_[c].next_sibling) {
+      if (nodes_[c].location == location) return c;
+    }
+  }
+  const StackId id = static_cast<StackId>(nodes_.size());
+  nodes_.push_back(Node{parent, location, kNoNode, nodes_[parent].first_child, 0});
+  Node& p = nodes_[parent];
+  p.first_child = id;
+  if (++p.num_children == kListedChildren + 1) {
+    // Crossing the threshold: index every child (the new one included).
+    for (StackId c = p.first_child; c != kNoNode; c = nodes_[c].next_sibling) {
+      wide_children_[(static_cast<uint64_t>(parent) << 32) | nodes_[c].location] = c;
+    }
+  }
+  return id;
 }
 
 StackId StackTraceTree::InternLeafFirst(std::span<const LocationId> leaf_first) {

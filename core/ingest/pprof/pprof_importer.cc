@@ -184,18 +184,23 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
     return absl::ResourceExhaustedError(fmt::format(
         "profile has {} samples, more than the limit of {}", p.sample_size(), options.max_samples));
   }
-  out->sample_stacks.reserve(p.sample_size());
+  // Pass 1: validate samples and translate their locations (leaf first)
+  // into one flat array.
+  struct Accepted {
+    int index;
+    uint32_t first_frame;
+    uint32_t num_frames;
+    uint32_t label_set;
+  };
+  std::vector<Accepted> accepted;
+  accepted.reserve(p.sample_size());
+  std::vector<LocationId> frames;
   {
-    // Stack nodes are at most the frames of all samples; reserving avoids
-    // rehashing the stack index while it grows.
-    size_t frames = 1;
-    for (const auto& sample : p.sample()) frames += sample.location_id_size();
-    out->stacks.Reserve(std::min<size_t>(frames, size_t{1} << 22));
+    size_t total = 0;
+    for (const auto& sample : p.sample()) total += sample.location_id_size();
+    frames.reserve(total);
   }
-  out->sample_values.reserve(p.sample_size() * k);
-  std::vector<LocationId> stack;
   std::vector<SampleLabel> labels;
-  StackInterner interner(&out->stacks);
   for (int i = 0; i < p.sample_size(); ++i) {
     const auto& s = p.sample(i);
     if (static_cast<size_t>(s.value_size()) != k) {
@@ -203,7 +208,7 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
                       fmt::format("sample {}: has {} values for {} sample types", i, s.value_size(), k));
       continue;
     }
-    stack.clear();
+    const size_t first = frames.size();
     bool bad = false;
     for (uint64_t loc_id : s.location_id()) {
       uint32_t loc = locations.Get(loc_id);
@@ -213,12 +218,16 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
         bad = true;
         break;
       }
-      stack.push_back(loc);
+      frames.push_back(loc);
     }
-    if (bad) continue;
-    if (stack.size() > options.max_stack_depth) {
+    if (bad) {
+      frames.resize(first);
+      continue;
+    }
+    if (frames.size() - first > options.max_stack_depth) {
+      // Keep the root-most frames: the leaf-first array's tail.
       out->stats.Bump(ImportStat::stacks_truncated);
-      stack.erase(stack.begin(), stack.end() - options.max_stack_depth);
+      frames.erase(frames.begin() + first, frames.end() - options.max_stack_depth);
     }
     uint32_t label_set = 0;
     if (s.label_size() > 0) {
@@ -226,17 +235,50 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
       for (int j = 0; j < s.label_size(); ++j) {
         const auto& lb = s.label(j);
         SampleLabel ours;
-        const std::string where = fmt::format("sample[{}].label[{}]", i, j);
-        ASSIGN_OR_RETURN(ours.key, strings.Get(lb.key(), where + ".key"));
-        ASSIGN_OR_RETURN(ours.str, strings.Get(lb.str(), where + ".str"));
-        ASSIGN_OR_RETURN(ours.num_unit, strings.Get(lb.num_unit(), where + ".num_unit"));
+        auto where = [&](const char* field) { return fmt::format("sample[{}].label[{}].{}", i, j, field); };
+        auto key = strings.Get(lb.key(), "");
+        auto str = strings.Get(lb.str(), "");
+        auto unit = strings.Get(lb.num_unit(), "");
+        if (!key.ok()) return strings.Get(lb.key(), where("key")).status();
+        if (!str.ok()) return strings.Get(lb.str(), where("str")).status();
+        if (!unit.ok()) return strings.Get(lb.num_unit(), where("num_unit")).status();
+        ours.key = *key;
+        ours.str = *str;
+        ours.num_unit = *unit;
         ours.num = lb.num();
         labels.push_back(ours);
       }
       label_set = out->InternLabelSet(labels);
     }
-    out->AddSample(interner.InternLeafFirst(stack),
-                   std::span<const int64_t>(s.value().data(), s.value().size()), label_set);
+    accepted.push_back({i, static_cast<uint32_t>(first), static_cast<uint32_t>(frames.size() - first), label_set});
+  }
+
+  // Pass 2: intern stacks grouped by their two root-most frames, so that
+  // consecutive stacks tend to share a prefix and only their new frames
+  // touch the tree (a full lexicographic sort costs more than it saves).
+  std::vector<std::pair<uint64_t, uint32_t>> order(accepted.size());
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    const Accepted& a = accepted[i];
+    const LocationId* f = frames.data() + a.first_frame;
+    const uint64_t root = a.num_frames > 0 ? f[a.num_frames - 1] : 0;
+    const uint64_t next = a.num_frames > 1 ? f[a.num_frames - 2] : 0;
+    order[i] = {root << 32 | next, i};
+  }
+  std::sort(order.begin(), order.end());
+  out->stacks.Reserve(frames.size() + 1);
+  std::vector<StackId> stack_of(accepted.size());
+  StackInterner interner(&out->stacks);
+  for (const auto& [key, a] : order) {
+    stack_of[a] = interner.InternLeafFirst(
+        std::span<const LocationId>(frames.data() + accepted[a].first_frame, accepted[a].num_frames));
+  }
+
+  // Pass 3: the samples, in their original order.
+  out->sample_stacks.reserve(accepted.size());
+  out->sample_values.reserve(accepted.size() * k);
+  for (size_t a = 0; a < accepted.size(); ++a) {
+    const auto& s = p.sample(accepted[a].index);
+    out->AddSample(stack_of[a], std::span<const int64_t>(s.value().data(), s.value().size()), accepted[a].label_set);
   }
   return absl::OkStatus();
 }

@@ -7,6 +7,9 @@
 //  2. Every other node's parent has a smaller id (nodes are appended), so a
 //     forward scan visits parents before children.
 //  3. Intern(parent, location) returns the same id for the same pair.
+// Interning is a short walk of the parent's children (hash lookups only for
+// nodes with many children), so building a profile's tree costs little more
+// than reading it.
 // Thread safety: none; one writer, or many readers after the last write.
 #ifndef KILN_SYMBOLS_STACK_TRACE_TREE_H_
 #define KILN_SYMBOLS_STACK_TRACE_TREE_H_
@@ -24,9 +27,15 @@ using StackId = uint32_t;
 
 class StackTraceTree {
  public:
+  static constexpr StackId kNoNode = 0xffffffffu;
   struct Node {
     StackId parent = 0;
     LocationId location = 0;
+    // Children form a list; a node with many children is also indexed in
+    // a hash map (see Intern).
+    StackId first_child = kNoNode;
+    StackId next_sibling = kNoNode;
+    uint32_t num_children = 0;
   };
 
   StackTraceTree();
@@ -36,9 +45,10 @@ class StackTraceTree {
   StackTraceTree& operator=(StackTraceTree&&) = default;
 
   StackId Intern(StackId parent, LocationId location);
-  // Makes room for |nodes| nodes in total (saves rehashing while a large
-  // profile is read).
-  void Reserve(size_t nodes);
+  // Capacity for |nodes| nodes: growing a large tree by doubling copies it
+  // and touches fresh pages again and again. Untouched capacity costs only
+  // address space, so an upper bound is fine.
+  void Reserve(size_t nodes) { nodes_.reserve(nodes); }
   // |leaf_first| as in pprof: element 0 is the leaf, the last the root.
   StackId InternLeafFirst(std::span<const LocationId> leaf_first);
   StackId InternRootFirst(std::span<const LocationId> root_first);
@@ -50,8 +60,12 @@ class StackTraceTree {
   uint32_t Depth(StackId id) const;
 
  private:
+  // Most nodes have a handful of children: a short list walk, and a new
+  // node costs no hashing at all. Fan-out beyond this goes to the map.
+  static constexpr uint32_t kListedChildren = 8;
+
   std::vector<Node> nodes_;
-  absl::flat_hash_map<uint64_t, StackId> index_;  // (parent << 32 | location) -> node
+  absl::flat_hash_map<uint64_t, StackId> wide_children_;  // (parent << 32 | location) -> node
 };
 
 // Interns a sequence of stacks into a tree, reusing the root-side prefix
