@@ -4,6 +4,7 @@
 #include "kiln/ingest/importer_registry.h"
 #include "kiln/ingest/perf_script_importer.h"
 #include "kiln/ingest/pprof_importer.h"
+#include "kiln/ingest/pprof_legacy_importer.h"
 
 namespace kiln {
 
@@ -12,6 +13,7 @@ void RegisterBuiltinImporters(ImporterRegistry* registry) {
   registry->Register(NewPprofImporter());
   registry->Register(NewCollapsedImporter());
   registry->Register(NewPerfScriptImporter());
+  registry->Register(NewPprofLegacyImporter());
 }
 
 }  // namespace kiln
