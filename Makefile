@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 20
 LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 LINKER := $(if $(shell command -v mold 2>/dev/null),-DKILN_LINKER=mold,)
 
-.PHONY: all deps configure build test run bench fuzz asan clean
+.PHONY: bench-fleet all deps configure build test run bench fuzz asan clean
 
 all: build
 
@@ -37,6 +37,12 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory build
 	scripts/run-benchmarks $(BUILD_DIR)
+
+# The fleet replay (issue 3's storage and query figures); several minutes.
+# Pass flags with FLEET_FLAGS="--services 4 --hours 0.5".
+bench-fleet: deps
+	@$(MAKE) --no-print-directory build
+	$(BUILD_DIR)/bench/kiln_fleet $(FLEET_FLAGS)
 
 # libFuzzer targets need clang; they live in their own build tree.
 fuzz: deps

@@ -56,3 +56,10 @@ function(kiln_fuzzer name)
   endif()
   add_dependencies(fuzzers ${name})
 endfunction()
+
+# kiln_use_allocator(TARGET): links jemalloc into an executable when found.
+function(kiln_use_allocator target)
+  if(TARGET PkgConfig::JEMALLOC)
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+  endif()
+endfunction()
