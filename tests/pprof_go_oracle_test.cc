@@ -21,6 +21,7 @@
 
 #include "core/testing/corpus.h"
 #include "tests/go_pprof_raw.h"
+#include "tests/scratch_dir.h"
 #include "tests/subprocess.h"
 
 namespace kiln::testing {
@@ -29,23 +30,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uintmax_t kLargeInputBytes = 2 << 20;
-
-// A scratch directory removed with everything in it when the test ends.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "kiln_go_oracle_XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // The go command and an environment that keeps it offline and inside
 // |scratch|: no module proxy, caches in the scratch directory.
@@ -145,7 +129,7 @@ std::string ExpectKilnAgreesWithGoPprof(const GoTool& go, const std::string& pat
 }
 
 TEST(PprofGoOracleTest, ProfilesOfAGoProgram) {
-  ScratchDir scratch;
+  ScratchDir scratch("kiln_go_oracle");
   ASSERT_FALSE(scratch.path().empty());
   GoTool go(scratch.path());
   KILN_SKIP_WITHOUT_GO(go);
@@ -177,7 +161,7 @@ TEST(PprofGoOracleTest, ProfilesOfAGoProgram) {
 
 TEST(PprofGoOracleTest, CorpusPprofFiles) {
   KILN_SKIP_WITHOUT_CORPUS();
-  ScratchDir scratch;
+  ScratchDir scratch("kiln_go_oracle");
   ASSERT_FALSE(scratch.path().empty());
   GoTool go(scratch.path());
   KILN_SKIP_WITHOUT_GO(go);

@@ -2,6 +2,8 @@
 
 #include "kiln/ingest/collapsed_importer.h"
 #include "kiln/ingest/importer_registry.h"
+#include "kiln/ingest/jfr_importer.h"
+#include "kiln/ingest/otlp_importer.h"
 #include "kiln/ingest/perf_script_importer.h"
 #include "kiln/ingest/pprof_importer.h"
 #include "kiln/ingest/pprof_legacy_importer.h"
@@ -14,6 +16,8 @@ void RegisterBuiltinImporters(ImporterRegistry* registry) {
   registry->Register(NewCollapsedImporter());
   registry->Register(NewPerfScriptImporter());
   registry->Register(NewPprofLegacyImporter());
+  registry->Register(NewOtlpImporter());
+  registry->Register(NewJfrImporter());
 }
 
 }  // namespace kiln

@@ -30,7 +30,8 @@ absl::StatusOr<ProfileTypeId> ProfileTypeId::Parse(std::string_view id) {
         "got {}",
         id, parts.size()));
   }
-  for (size_t i = 0; i < 5; ++i) {
+  // The period may be unknown (OTLP off-CPU profiles: `off_cpu:off_cpu:nanoseconds::`).
+  for (size_t i = 0; i < 3; ++i) {
     if (parts[i].empty()) {
       return absl::InvalidArgumentError(
           fmt::format("profile type '{}': part {} ({}) is empty", id, i + 1, kPartNames[i]));

@@ -122,16 +122,16 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
   for (size_t t = 0; t < p.num_types(); ++t) {
     const ValueType& vt = p.sample_types[t];
     const std::string name = !p.name.empty() ? p.name : GuessProfileName(vt.type, p.period_type.type);
+    // An unknown period stays empty, as Pyroscope keeps it
+    // (`off_cpu:off_cpu:nanoseconds::`).
     ProfileTypeId type{name, vt.type, vt.unit, p.period_type.type, p.period_type.unit};
-    if (type.period_type.empty()) type.period_type = vt.type;
-    if (type.period_unit.empty()) type.period_unit = vt.unit;
     std::vector<LabelSet::Pair> pairs = base;
     pairs.emplace_back("__profile_type__", type.ToString());
     pairs.emplace_back("__name__", name);
     pairs.emplace_back("__type__", vt.type);
     pairs.emplace_back("__unit__", vt.unit);
-    pairs.emplace_back("__period_type__", type.period_type);
-    pairs.emplace_back("__period_unit__", type.period_unit);
+    if (!type.period_type.empty()) pairs.emplace_back("__period_type__", type.period_type);
+    if (!type.period_unit.empty()) pairs.emplace_back("__period_unit__", type.period_unit);
     for (const LabelSetInfo& info : label_sets) {
       std::vector<LabelSet::Pair> all = pairs;
       all.insert(all.end(), info.series_pairs.begin(), info.series_pairs.end());

@@ -19,7 +19,8 @@ struct ProfileTypeId {
   std::string period_unit;
   bool delta = false;
 
-  // Fails with InvalidArgument naming the part that is missing or empty.
+  // Fails with InvalidArgument naming the part that is missing or empty
+  // (period type and unit may be empty, as Pyroscope allows).
   static absl::StatusOr<ProfileTypeId> Parse(std::string_view id);
   // The five-part ID (without `:delta`).
   std::string ToString() const;
