@@ -14,12 +14,16 @@ namespace {
 
 // Files in the profile folders that are oracles or request metadata, not
 // profiles: expected outputs, pprof's .string dumps, FlameGraph results,
-// captured request headers, Pyroscope's strprofile JSON.
+// captured request headers, Pyroscope's strprofile JSON, its JFR ingest
+// expectations (collapsed stacks as JSON) and the labels form part that
+// accompanies a JFR upload.
 bool IsProfileFile(const std::string& path) {
   static const char* const kNotProfiles[] = {
       "_expected", ".string", "/results/", ".fixed", ".st.json", ".request.json", ".out.json",
       "flamebearer-convert/profile.json", "go_type_parameters", ".labels.gz", ".pb.json",
+      ".labels.pb.gz",
   };
+  if (path.starts_with("jfr/") && path.ends_with(".json.gz")) return false;
   if (path.starts_with("oracles/") || path.find('/') == std::string::npos) return false;
   for (const char* marker : kNotProfiles) {
     if (path.find(marker) != std::string::npos) return false;
