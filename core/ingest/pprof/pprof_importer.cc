@@ -46,6 +46,29 @@ class IdMap {
   absl::flat_hash_map<uint64_t, uint32_t> sparse_;
 };
 
+// Names a field for an error message ("function[3].name"), formatted only
+// when there is an error: the happy path must not pay for it.
+struct Field {
+  const char* record;
+  int64_t index = -1;  // -1: not a repeated record
+  const char* name = nullptr;
+  int64_t sub_index = -1;  // sample[i].label[j]
+  const char* sub_record = nullptr;
+
+  Field(const char* record) : record(record) {}  // NOLINT: a plain field name
+  Field(const char* record, int64_t index, const char* name) : record(record), index(index), name(name) {}
+  Field(const char* record, int64_t index, const char* sub_record, int64_t sub_index, const char* name)
+      : record(record), index(index), name(name), sub_index(sub_index), sub_record(sub_record) {}
+
+  std::string ToString() const {
+    std::string out = record;
+    if (index >= 0) out += fmt::format("[{}]", index);
+    if (sub_record != nullptr) out += fmt::format(".{}[{}]", sub_record, sub_index);
+    if (name != nullptr) out += fmt::format(".{}", name);
+    return out;
+  }
+};
+
 // Resolves string-table indexes, turning bad ones into errors that name the field.
 class Strings {
  public:
@@ -60,15 +83,15 @@ class Strings {
       }
     }
   }
-  absl::StatusOr<StringId> Get(int64_t index, std::string_view field) const {
+  absl::StatusOr<StringId> Get(int64_t index, const Field& field) const {
     if (index < 0 || static_cast<uint64_t>(index) >= ids_.size()) {
       return absl::InvalidArgumentError(fmt::format(
-          "{}: string index {} out of range (string_table has {} entries)", field, index,
+          "{}: string index {} out of range (string_table has {} entries)", field.ToString(), index,
           ids_.size()));
     }
     return ids_[index];
   }
-  absl::StatusOr<std::string> Text(int64_t index, std::string_view field) const {
+  absl::StatusOr<std::string> Text(int64_t index, const Field& field) const {
     ASSIGN_OR_RETURN(StringId id, Get(index, field));
     (void)id;
     return p_.string_table(static_cast<int>(index));
@@ -92,8 +115,8 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
   for (int i = 0; i < p.sample_type_size(); ++i) {
     const auto& vt = p.sample_type(i);
     ValueType t;
-    ASSIGN_OR_RETURN(t.type, strings.Text(vt.type(), fmt::format("sample_type[{}].type", i)));
-    ASSIGN_OR_RETURN(t.unit, strings.Text(vt.unit(), fmt::format("sample_type[{}].unit", i)));
+    ASSIGN_OR_RETURN(t.type, strings.Text(vt.type(), {"sample_type", i, "type"}));
+    ASSIGN_OR_RETURN(t.unit, strings.Text(vt.unit(), {"sample_type", i, "unit"}));
     out->sample_types.push_back(std::move(t));
   }
   if (p.has_period_type()) {
@@ -107,7 +130,7 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
   ASSIGN_OR_RETURN(out->drop_frames, strings.Text(p.drop_frames(), "drop_frames"));
   ASSIGN_OR_RETURN(out->keep_frames, strings.Text(p.keep_frames(), "keep_frames"));
   for (int i = 0; i < p.comment_size(); ++i) {
-    ASSIGN_OR_RETURN(std::string c, strings.Text(p.comment(i), fmt::format("comment[{}]", i)));
+    ASSIGN_OR_RETURN(std::string c, strings.Text(p.comment(i), {"comment", i, nullptr}));
     out->comments.push_back(std::move(c));
   }
 
@@ -122,8 +145,8 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
     ours.memory_start = m.memory_start();
     ours.memory_limit = m.memory_limit();
     ours.file_offset = m.file_offset();
-    ASSIGN_OR_RETURN(ours.filename, strings.Get(m.filename(), fmt::format("mapping[{}].filename", i)));
-    ASSIGN_OR_RETURN(ours.build_id, strings.Get(m.build_id(), fmt::format("mapping[{}].build_id", i)));
+    ASSIGN_OR_RETURN(ours.filename, strings.Get(m.filename(), {"mapping", i, "filename"}));
+    ASSIGN_OR_RETURN(ours.build_id, strings.Get(m.build_id(), {"mapping", i, "build_id"}));
     ours.has_functions = m.has_functions();
     ours.has_filenames = m.has_filenames();
     ours.has_line_numbers = m.has_line_numbers();
@@ -138,10 +161,10 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
       return absl::InvalidArgumentError(fmt::format("function[{}]: duplicate id {}", i, f.id()));
     }
     Function ours;
-    ASSIGN_OR_RETURN(ours.name, strings.Get(f.name(), fmt::format("function[{}].name", i)));
+    ASSIGN_OR_RETURN(ours.name, strings.Get(f.name(), {"function", i, "name"}));
     ASSIGN_OR_RETURN(ours.system_name,
-                     strings.Get(f.system_name(), fmt::format("function[{}].system_name", i)));
-    ASSIGN_OR_RETURN(ours.filename, strings.Get(f.filename(), fmt::format("function[{}].filename", i)));
+                     strings.Get(f.system_name(), {"function", i, "system_name"}));
+    ASSIGN_OR_RETURN(ours.filename, strings.Get(f.filename(), {"function", i, "filename"}));
     ours.start_line = f.start_line();
     // Id 0 is reserved, but some writers (older .NET agents) use it; it is
     // unambiguous within the file, so accept it rather than lose the frames.
@@ -235,16 +258,9 @@ absl::Status Convert(const pb::Profile& p, const ImportOptions& options, Profile
       for (int j = 0; j < s.label_size(); ++j) {
         const auto& lb = s.label(j);
         SampleLabel ours;
-        auto where = [&](const char* field) { return fmt::format("sample[{}].label[{}].{}", i, j, field); };
-        auto key = strings.Get(lb.key(), "");
-        auto str = strings.Get(lb.str(), "");
-        auto unit = strings.Get(lb.num_unit(), "");
-        if (!key.ok()) return strings.Get(lb.key(), where("key")).status();
-        if (!str.ok()) return strings.Get(lb.str(), where("str")).status();
-        if (!unit.ok()) return strings.Get(lb.num_unit(), where("num_unit")).status();
-        ours.key = *key;
-        ours.str = *str;
-        ours.num_unit = *unit;
+        ASSIGN_OR_RETURN(ours.key, strings.Get(lb.key(), {"sample", i, "label", j, "key"}));
+        ASSIGN_OR_RETURN(ours.str, strings.Get(lb.str(), {"sample", i, "label", j, "str"}));
+        ASSIGN_OR_RETURN(ours.num_unit, strings.Get(lb.num_unit(), {"sample", i, "label", j, "num_unit"}));
         ours.num = lb.num();
         labels.push_back(ours);
       }
