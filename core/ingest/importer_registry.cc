@@ -20,8 +20,8 @@ bool HintMatches(std::string_view format, std::string_view hint) {
   static constexpr Ext kExts[] = {
       {".pb", "pprof"},          {".pprof", "pprof"},           {".prof", "pprof"},
       {".txt", "collapsed"},     {".folded", "collapsed"},      {".collapsed", "collapsed"},
-      {".perf", "perf-script"},  {".cpuprofile", "chrome-cpuprofile"},
-      {".speedscope.json", "speedscope"},                      {".jfr", "jfr"},
+      {".perf", "perf-script"},  {".cpuprofile", "chrome"},
+      {".heapprofile", "chrome"},    {".speedscope.json", "speedscope"}, {".jfr", "jfr"},
   };
   std::string_view name = hint;
   if (name.ends_with(".gz")) name.remove_suffix(3);
