@@ -9,7 +9,6 @@
 #include "core/ingest/chrome/trace_event_profiles.h"
 #include "core/ingest/json/json_document.h"
 #include "core/ingest/json/json_sniff.h"
-#include "kiln/base/gzip.h"
 #include "kiln/base/status_macros.h"
 
 namespace kiln {
@@ -56,12 +55,7 @@ class ChromeImporter final : public Importer {
 
 absl::StatusOr<std::vector<Profile>> ParseChromeProfile(std::string_view data,
                                                         const ImportOptions& options) {
-  std::string inflated;
-  if (IsGzip(data)) {
-    ASSIGN_OR_RETURN(inflated, Gunzip(data, options.max_decompressed_bytes));
-    data = inflated;
-  }
-  ASSIGN_OR_RETURN(const Json doc, ParseJsonDocument(data));
+  ASSIGN_OR_RETURN(const Json doc, ParseJsonInput(data, options.max_decompressed_bytes));
   const JsonPath root;
   if (doc.is_array()) return chrome::ReadTraceEventProfiles(doc, root, options);
   RETURN_IF_ERROR(ExpectObject(doc, root));

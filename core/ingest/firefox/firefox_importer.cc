@@ -10,7 +10,6 @@
 #include "core/ingest/json/json_sniff.h"
 #include "fmt/format.h"
 #include "kiln/base/fmt_absl.h"
-#include "kiln/base/gzip.h"
 #include "kiln/base/status_macros.h"
 
 namespace kiln {
@@ -49,12 +48,7 @@ absl::StatusOr<const Json*> Unwrap(const Json& value, const JsonPath& path,
 
 absl::StatusOr<std::vector<Profile>> ParseFirefoxProfile(std::string_view data,
                                                          const ImportOptions& options) {
-  std::string inflated;
-  if (IsGzip(data)) {
-    ASSIGN_OR_RETURN(inflated, Gunzip(data, options.max_decompressed_bytes));
-    data = inflated;
-  }
-  ASSIGN_OR_RETURN(const Json doc, ParseJsonDocument(data));
+  ASSIGN_OR_RETURN(const Json doc, ParseJsonInput(data, options.max_decompressed_bytes));
   const JsonPath root;
   RETURN_IF_ERROR(ExpectObject(doc, root));
   // Paths and parsed JSON strings live in deques: their elements never move.

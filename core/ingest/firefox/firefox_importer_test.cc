@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <string>
 
 #include "core/ingest/firefox/gecko_thread_reader.h"
@@ -166,26 +165,6 @@ TEST(FirefoxCorpusTest, FrameTotalsMatchSpeedscopesSnapshot) {
     // Milliseconds there, nanoseconds rounded once per stack here.
     EXPECT_NEAR(it->second.total / 1e6, f.total, 1e-4);
   }
-}
-
-// The fuzzer's seeds are real inputs: each imports, except those named as
-// broken (bad-*, broken-*, *-error, cycle*), which fail with a message.
-TEST(FirefoxImporterTest, FuzzSeedsImportOrFailCleanly) {
-  int seeds = 0;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(KILN_SOURCE_DIR "/core/ingest/firefox/fuzz_seeds")) {
-    const std::string name = entry.path().filename().string();
-    const std::string data = testing::ReadFileForTest(entry.path().string());
-    const absl::Status status = ParseFirefoxProfile(data).status();
-    const bool broken = name.starts_with("bad-") || name.starts_with("broken-") ||
-                        name.starts_with("cycle") || name.find("-error") != std::string::npos;
-    EXPECT_EQ(status.ok(), !broken) << name << ": " << status;
-    if (!status.ok()) {
-      EXPECT_FALSE(status.message().empty()) << name;
-    }
-    ++seeds;
-  }
-  EXPECT_GE(seeds, 3);
 }
 
 }  // namespace

@@ -1,20 +1,12 @@
-// libFuzzer target: the JFR importer returns profiles or an error for any
-// bytes, never crashes or trips a sanitizer.
+// libFuzzer target: the JFR importer returns profiles or an error
+// for any bytes, never crashes or trips a sanitizer.
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
 
+#include "core/ingest/importer_fuzz_target.h"
 #include "kiln/ingest/jfr_importer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  auto importer = kiln::NewJfrImporter();
-  (void)importer->Sniff(bytes);
-  kiln::ImportOptions options;
-  options.max_samples = 100000;
-  auto result = importer->Import(bytes, options);
-  if (result.ok()) {
-    for (const auto& p : *result) (void)p.Total(0);
-  }
-  return 0;
+  static const auto importer = kiln::NewJfrImporter();
+  return kiln::FuzzImporter(*importer, data, size);
 }

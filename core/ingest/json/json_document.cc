@@ -7,6 +7,8 @@
 
 #include "absl/status/status.h"
 #include "fmt/format.h"
+#include "kiln/base/gzip.h"
+#include "kiln/base/status_macros.h"
 
 namespace kiln {
 namespace {
@@ -237,6 +239,12 @@ absl::StatusOr<int64_t> OptionalIntegerField(const Json& object, std::string_vie
   const Json* v = FindField(object, key);
   if (v == nullptr || v->is_null()) return fallback;
   return ReadInteger(*v, object_path.Field(key));
+}
+
+absl::StatusOr<Json> ParseJsonInput(std::string_view data, size_t max_decompressed_bytes) {
+  if (!IsGzip(data)) return ParseJsonDocument(data);
+  ASSIGN_OR_RETURN(const std::string inflated, Gunzip(data, max_decompressed_bytes));
+  return ParseJsonDocument(inflated);
 }
 
 }  // namespace kiln

@@ -27,6 +27,10 @@ using Json = nlohmann::json;
 // column 7 (byte 41): unexpected end of input; ...".
 absl::StatusOr<Json> ParseJsonDocument(std::string_view data);
 
+// An importer's input as JSON: gunzipped first when it is gzip (at most
+// |max_decompressed_bytes| of output), then ParseJsonDocument.
+absl::StatusOr<Json> ParseJsonInput(std::string_view data, size_t max_decompressed_bytes);
+
 // 1-based line and column (in bytes) of byte |offset| of |text|.
 struct TextPosition {
   size_t line = 1;

@@ -15,7 +15,6 @@
 #include "core/ingest/speedscope/speedscope_profile_reader.h"
 #include "core/ingest/speedscope/speedscope_units.h"
 #include "fmt/format.h"
-#include "kiln/base/gzip.h"
 #include "kiln/base/status_macros.h"
 
 namespace kiln {
@@ -79,12 +78,7 @@ class SpeedscopeImporter final : public Importer {
 
 absl::StatusOr<std::vector<Profile>> ParseSpeedscope(std::string_view data,
                                                      const ImportOptions& options) {
-  std::string inflated;
-  if (IsGzip(data)) {
-    ASSIGN_OR_RETURN(inflated, Gunzip(data, options.max_decompressed_bytes));
-    data = inflated;
-  }
-  ASSIGN_OR_RETURN(const Json doc, ParseJsonDocument(data));
+  ASSIGN_OR_RETURN(const Json doc, ParseJsonInput(data, options.max_decompressed_bytes));
   const JsonPath root;
   RETURN_IF_ERROR(ExpectObject(doc, root));
   RETURN_IF_ERROR(CheckSchema(doc));

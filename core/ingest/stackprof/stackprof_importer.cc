@@ -13,7 +13,6 @@
 #include "core/ingest/json/source_frame.h"
 #include "core/ingest/json/weighted_stacks.h"
 #include "fmt/format.h"
-#include "kiln/base/gzip.h"
 #include "kiln/base/status_macros.h"
 
 namespace kiln {
@@ -88,12 +87,7 @@ class StackprofImporter final : public Importer {
 }  // namespace
 
 absl::StatusOr<Profile> ParseStackprof(std::string_view data, const ImportOptions& options) {
-  std::string inflated;
-  if (IsGzip(data)) {
-    ASSIGN_OR_RETURN(inflated, Gunzip(data, options.max_decompressed_bytes));
-    data = inflated;
-  }
-  ASSIGN_OR_RETURN(const Json doc, ParseJsonDocument(data));
+  ASSIGN_OR_RETURN(const Json doc, ParseJsonInput(data, options.max_decompressed_bytes));
   const JsonPath root;
   RETURN_IF_ERROR(ExpectObject(doc, root));
   ASSIGN_OR_RETURN(const Json* mode_field, RequireField(doc, "mode", root));
