@@ -73,6 +73,44 @@ TEST(CorpusSweepTest, EveryFileImportsOrFailsAsPinned) {
             << " failed as pinned\n";
 }
 
+// The JSON formats are told apart by their keys alone: each JSON importer
+// claims every file of its corpus folder and no other corpus file.
+TEST(CorpusSweepTest, JsonSniffersClaimTheirOwnFilesOnly) {
+  KILN_SKIP_WITHOUT_CORPUS();
+  struct Claim {
+    std::string_view format, folder;
+    int min_score;
+  };
+  constexpr Claim kClaims[] = {
+      {"chrome", "chrome-cpuprofile/", 90},
+      {"speedscope", "speedscope/", 100},
+      {"firefox", "firefox/", 90},
+      {"stackprof", "stackprof/", 90},
+  };
+  int others = 0;
+  for (const std::string& path : testing::ListCorpusFiles("")) {
+    if (path.starts_with("oracles/") || path.find('/') == std::string::npos) continue;
+    std::string data = testing::ReadFileForTest(testing::CorpusPath(path));
+    if (IsGzip(data)) {
+      auto plain = Gunzip(data, size_t{1} << 30);
+      if (!plain.ok()) continue;
+      data = *std::move(plain);
+    }
+    bool own = false;
+    for (const Claim& c : kClaims) {
+      const int score = ImporterRegistry::Default().Find(c.format)->Sniff(data);
+      if (path.starts_with(c.folder)) {
+        EXPECT_GE(score, c.min_score) << c.format << " on " << path;
+        own = true;
+      } else {
+        EXPECT_EQ(score, 0) << c.format << " on " << path;
+      }
+    }
+    if (!own) ++others;
+  }
+  EXPECT_GT(others, 100);
+}
+
 TEST(CorpusSweepTest, TruncatedFilesNeverCrash) {
   KILN_SKIP_WITHOUT_CORPUS();
   int errors = 0, oks = 0;
