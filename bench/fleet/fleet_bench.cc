@@ -67,7 +67,7 @@ struct Options {
   double hours = 1;
   int day_pods = 2;
   int week_interval_s = 10;
-  int pprof_files = 200;
+  int pprof_files = -1;  // -1: one hour of one service, as the issue compares
   int clients = 16;
   int batch = 100;
   bool keep = false;
@@ -265,7 +265,8 @@ int Run(const Options& o) {
 
   // 1. The same files merged by go tool pprof and by Kiln.
   const Workload& svc0 = workloads[0];
-  const int per_pod = std::max(1, o.pprof_files / std::max(1, o.pods));
+  const int per_pod = o.pprof_files < 0 ? std::max(1, 3600 / std::max(1, o.interval_s))
+                                        : std::max(1, o.pprof_files / std::max(1, o.pods));
   const std::string pprof_dir = data_dir + "/pprof-peer";
   fs::create_directories(pprof_dir);
   std::vector<std::string> files;
@@ -370,7 +371,8 @@ int main(int argc, char** argv) {
   app.add_option("--hours", o.hours, "hours of fleet data");
   app.add_option("--day-pods", o.day_pods, "pods of the 24 h service (0: skip)");
   app.add_option("--week-interval", o.week_interval_s, "seconds between profiles of the 7 d service (0: skip)");
-  app.add_option("--pprof-files", o.pprof_files, "profiles merged by go tool pprof for the peer comparison");
+  app.add_option("--pprof-files", o.pprof_files,
+                 "profiles merged by go tool pprof for the peer comparison (-1: one hour of one service)");
   app.add_option("--clients", o.clients, "concurrent ingest clients");
   app.add_option("--batch", o.batch, "profiles per client request");
   app.add_flag("--keep", o.keep, "keep the data directory");
