@@ -4,6 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 SANITIZE ?= OFF
 JOBS ?= $(shell nproc)
 DATA_DIR ?= $(CURDIR)/data
+HTTP_ADDR ?= 127.0.0.1:4040
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 20
 
@@ -30,9 +31,15 @@ test: deps
 	@$(MAKE) --no-print-directory build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
+# The daemon on ./data at 127.0.0.1:4040 (Ctrl-C stops it and flushes).
 run: deps
 	@$(MAKE) --no-print-directory build
-	$(BUILD_DIR)/bin/kiln --help
+	@echo "kiln server on http://$(HTTP_ADDR), data in $(DATA_DIR); Ctrl-C stops it."
+	@echo "  send a profile:   curl --data-binary 'main;work;hot 100' 'http://$(HTTP_ADDR)/ingest?name=demo'"
+	@echo "                    (or a pprof: curl --data-binary @cpu.pb.gz 'http://$(HTTP_ADDR)/ingest?name=demo&format=pprof')"
+	@echo "  see it:           curl -H 'Content-Type: application/json' -d '{}' http://$(HTTP_ADDR)/querier.v1.QuerierService/ProfileTypes"
+	@echo "  metrics, health:  http://$(HTTP_ADDR)/metrics  http://$(HTTP_ADDR)/ready   every endpoint: docs/api.md"
+	$(BUILD_DIR)/bin/kiln server --data-dir $(DATA_DIR) --http-addr $(HTTP_ADDR)
 
 bench: deps
 	@$(MAKE) --no-print-directory build

@@ -1,0 +1,76 @@
+// Kiln's HTTP/1.1 front door (cpp-httplib): the routes of a Pyroscope
+// server on one port, mapped onto the ingest and querier services.
+//   POST /ingest, /pyroscope/ingest            legacy ingest (IngestService)
+//   POST /push.v1.PusherService/Push           Connect unary
+//   POST /querier.v1.QuerierService/<Rpc>      Connect unary
+//   GET  /ready, /metrics, /api/v1/status/buildinfo
+// Request bodies are read up to max_body_bytes (413 beyond), their
+// Content-Encoding (gzip) is undone here, bounded by max_decompressed_bytes
+// (413 / resource_exhausted beyond: the gzip bomb guard), and a truncated
+// or corrupt gzip stream is a 400 — cpp-httplib's own decompression, which
+// neither bounds nor checks the end of the stream, is bypassed.
+// Thread safety: handlers run on the HTTP server's worker threads; the
+// services they call are thread-safe.
+#ifndef KILN_SERVER_DAEMON_HTTP_FRONT_DOOR_H_
+#define KILN_SERVER_DAEMON_HTTP_FRONT_DOOR_H_
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/daemon/connect_protocol.h"
+#include "server/daemon/ingest_service.h"
+#include "server/daemon/querier_service.h"
+#include "server/daemon/server_metrics.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace kiln::server {
+
+struct FrontDoorOptions {
+  size_t max_body_bytes = size_t{64} << 20;
+  size_t max_decompressed_bytes = size_t{128} << 20;
+  std::string version = "0.1.0";
+};
+
+class HttpFrontDoor {
+ public:
+  // |ingest|, |querier| and |metrics| must outlive the front door. |ready|
+  // answers /ready; |gauges| adds scrape-time values to /metrics.
+  HttpFrontDoor(const IngestService* ingest, const QuerierService* querier, ServerMetrics* metrics,
+                std::function<bool()> ready, std::function<std::vector<GaugeSample>()> gauges,
+                FrontDoorOptions options);
+
+  // Registers every route and hook on |server|. The front door must outlive
+  // the server's serving.
+  void Install(httplib::Server* server);
+
+  // The Connect procedures served, as "/package.Service/Method".
+  std::vector<std::string> Procedures() const;
+
+ private:
+  // Runs one Connect procedure: decoded request in, encoded response out.
+  using Procedure = std::function<absl::StatusOr<std::string>(const std::string& tenant, ConnectCodec codec,
+                                                              std::string_view body)>;
+  template <typename Req, typename Resp>
+  void AddQuery(const std::string& method,
+                absl::StatusOr<Resp> (QuerierService::*fn)(const std::string&, const Req&) const);
+
+  const IngestService* const ingest_;
+  const QuerierService* const querier_;
+  ServerMetrics* const metrics_;
+  const std::function<bool()> ready_;
+  const std::function<std::vector<GaugeSample>()> gauges_;
+  const FrontDoorOptions options_;
+  std::map<std::string, Procedure, std::less<>> procedures_;
+};
+
+}  // namespace kiln::server
+
+#endif  // KILN_SERVER_DAEMON_HTTP_FRONT_DOOR_H_
