@@ -295,7 +295,10 @@ int Run(const Options& o) {
     if (!writer.Write("anonymous", in).ok()) std::fprintf(stderr, "peer ingest failed\n");
   }
   const std::string merged_path = pprof_dir + "/merged.pb.gz";
-  const std::string command = absl::StrCat("go tool pprof -proto ", absl::StrJoin(files, " "), " > ", merged_path, " 2>/dev/null");
+  // The shell expands the file names itself: an hour of profiles is longer
+  // than one exec argument may be (the whole `sh -c` string).
+  const std::string command =
+      absl::StrCat("cd ", pprof_dir, " && go tool pprof -proto *-*.pb.gz > ", merged_path, " 2>/dev/null");
   const auto pprof0 = Clock::now();
   const int rc = std::system(command.c_str());
   const double pprof_seconds = Seconds(pprof0);
@@ -316,7 +319,7 @@ int Run(const Options& o) {
                absl::StrFormat("%.0fx (pprof %.2f s, Kiln %.3f s cold, %.3f s warm)", ratio, pprof_seconds, peer_cold, peer_warm),
                ">= 50x", ratio >= 50 && pprof_total == kiln_total);
   } else {
-    report.Info("go tool pprof", "not available (install golang-go); peer comparison skipped");
+    report.Info("go tool pprof", absl::StrCat("failed (exit status ", rc, "; is golang-go installed?); peer comparison skipped"));
   }
 
   int64_t total = 0;
