@@ -35,10 +35,21 @@ Tree::NodeId Tree::FindChild(NodeId parent, std::string_view name) const {
   return it == children_.end() ? kNone : it->second;
 }
 
+namespace {
+
+// Values add as pprof's int64 arithmetic does, wrapping: a hostile input near
+// 2^63 must not be undefined behaviour (importers reject values that
+// overflow one stack; sums across stacks can still reach the limit).
+void WrappingAdd(int64_t* sum, int64_t value) {
+  *sum = static_cast<int64_t>(static_cast<uint64_t>(*sum) + static_cast<uint64_t>(value));
+}
+
+}  // namespace
+
 void Tree::AddSelf(NodeId node, int64_t value) {
-  nodes_[node].self += value;
+  WrappingAdd(&nodes_[node].self, value);
   for (NodeId n = node;; n = nodes_[n].parent) {
-    nodes_[n].total += value;
+    WrappingAdd(&nodes_[n].total, value);
     if (n == kRoot) break;
   }
 }
@@ -62,8 +73,8 @@ std::vector<Tree::NodeId> Tree::Merge(const Tree& other) {
     mapped[i] = Child(mapped[on.parent], name);
   }
   for (NodeId i = 0; i < other.nodes_.size(); ++i) {
-    nodes_[mapped[i]].self += other.nodes_[i].self;
-    nodes_[mapped[i]].total += other.nodes_[i].total;
+    WrappingAdd(&nodes_[mapped[i]].self, other.nodes_[i].self);
+    WrappingAdd(&nodes_[mapped[i]].total, other.nodes_[i].total);
   }
   return mapped;
 }
