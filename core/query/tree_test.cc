@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "kiln/export/collapsed_writer.h"
 
 namespace kiln {
@@ -30,6 +32,22 @@ TEST(TreeTest, AddsStacksAndKeepsTotalsConsistent) {
   EXPECT_EQ(WriteCollapsed(t), "main;a 5\nmain;a;b 11\nmain;c 7\n");
   EXPECT_EQ(t.Path(t.FindChild(a, "b")), (std::vector<std::string_view>{"main", "a", "b"}));
   EXPECT_EQ(t.FindChild(main, "zzz"), Tree::kNone);
+}
+
+// Sums past 2^63 wrap as pprof's int64 arithmetic does, with no undefined
+// behaviour (the sanitizer build fails this test if they overflow).
+TEST(TreeTest, TotalsNearTheLimitWrapInsteadOfOverflowing) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  Tree tree;
+  const std::string_view a[] = {"main", "a"};
+  const std::string_view b[] = {"main", "b"};
+  tree.AddStack(a, kMax);
+  tree.AddStack(b, 2);
+  EXPECT_EQ(tree.node(tree.FindChild(tree.FindChild(Tree::kRoot, "main"), "a")).self, kMax);
+  EXPECT_EQ(tree.total(), std::numeric_limits<int64_t>::min() + 1);
+  Tree copy = tree.Clone();
+  tree.Merge(copy);
+  EXPECT_EQ(tree.total(), 2);
 }
 
 TEST(TreeTest, MergeEqualsAddingEverything) {
