@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Screenshot test of kiln-viewer-imgui under Xvfb with Mesa's software
+# OpenGL (LIBGL_ALWAYS_SOFTWARE=1), on a display Xvfb picks itself: a file
+# this test writes (plain and searched), a diff of two files it writes, a
+# heatmap of files it writes, and a corpus Go CPU profile. Each run saves
+# OUT.png (kept in OUT_DIR as an artifact) and OUT.png.txt (what was drawn);
+# kiln_imgui_png_check compares the two.
+#
+#   screenshot_test.sh KILN_VIEWER_IMGUI KILN_IMGUI_PNG_CHECK OUT_DIR CORPUS_DIR
+# Exit 77 (skipped) when Xvfb is not installed.
+set -euo pipefail
+
+viewer=$1 check=$2 out=$3 corpus=$4
+
+if ! command -v Xvfb >/dev/null; then
+  echo "SKIP: Xvfb is not installed (scripts/install-deps installs xvfb)"
+  exit 77
+fi
+rm -rf "$out"
+mkdir -p "$out"
+
+# Xvfb chooses a free display and writes its number to fd 3.
+Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp >"$out/xvfb.log" 2>&1 3>"$out/display" &
+xvfb_pid=$!
+cleanup() {
+  kill "$xvfb_pid" 2>/dev/null || true
+  wait "$xvfb_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 100); do
+  [ -s "$out/display" ] && break
+  kill -0 "$xvfb_pid" 2>/dev/null || { cat "$out/xvfb.log"; echo "FAIL: Xvfb exited"; exit 1; }
+  sleep 0.1
+done
+display=$(tr -d '[:space:]' <"$out/display")
+[ -n "$display" ] || { cat "$out/xvfb.log"; echo "FAIL: Xvfb did not start"; exit 1; }
+echo "Xvfb on :$display (pid $xvfb_pid)"
+export DISPLAY=":$display" LIBGL_ALWAYS_SOFTWARE=1
+unset WAYLAND_DISPLAY
+
+failures=0
+# shot NAME CHECK_ARGS -- VIEWER_ARGS...
+shot() {
+  local name=$1
+  shift
+  local checks=()
+  while [ "$1" != "--" ]; do checks+=("$1"); shift; done
+  shift
+  echo "== $name: kiln-viewer-imgui --screenshot $name.png --size 1200x700 $*"
+  if ! timeout 240 "$viewer" --screenshot "$out/$name.png" --size 1200x700 "$@"; then
+    echo "FAIL: $name: kiln-viewer-imgui failed"
+    failures=$((failures + 1))
+    return
+  fi
+  if ! "$check" "$out/$name.png" "$out/$name.png.txt" "${checks[@]}"; then
+    echo "FAIL: $name: the picture does not match the render list"
+    failures=$((failures + 1))
+  fi
+}
+expect_line() {  # expect_line NAME REGEX WHAT
+  if ! grep -Eq "$2" "$out/$1.png.txt"; then
+    echo "FAIL: $1: $3"
+    failures=$((failures + 1))
+  fi
+}
+
+{
+  for i in $(seq 1 12); do
+    echo "main;server.handle;db.query;net.read$i $((i * 10))"
+    echo "main;server.handle;json.encode;reflect.value$i $((i * 5))"
+    echo "main;gc.collect;gc.mark$i $((i * 3))"
+  done
+} >"$out/small.collapsed"
+shot small --min-colors 6 -- "$out/small.collapsed"
+for name in main server.handle db.query json.encode gc.collect; do
+  expect_line small "^label .* $name\$" "no label '$name'"
+done
+shot small-search --min-colors 6 -- --search db.query "$out/small.collapsed"
+expect_line small-search '"db.query" match$' "db.query is not a match"
+expect_line small-search '"gc.collect" dim$' "gc.collect is not dimmed"
+
+{
+  echo "main;server.handle;db.query 500"
+  echo "main;server.handle;json.encode 300"
+  echo "main;gc.collect 200"
+} >"$out/base.collapsed"
+{
+  echo "main;server.handle;db.query 900"
+  echo "main;server.handle;json.encode 100"
+  echo "main;gc.collect 40"
+  echo "main;cache.lookup 300"
+} >"$out/new.collapsed"
+shot diff --min-colors 4 --diff -- --diff "$out/base.collapsed" "$out/new.collapsed"
+expect_line diff 'diff:' "the render list has no diff colours"
+
+for i in $(seq 1 8); do
+  {
+    echo "main;work;step$((i % 3)) $((i * 40))"
+    echo "main;idle $((100 + i * 7))"
+  } >"$out/series-$i.collapsed"
+done
+shot heatmap --min-colors 4 -- --heatmap "$out"/series-*.collapsed
+expect_line heatmap '^label .* main$' "the merged heatmap graph has no 'main'"
+
+cpu="$corpus/pprof/generated-go/cpu.pb.gz"
+if [ -f "$cpu" ]; then
+  shot corpus-cpu --min-colors 12 -- "$cpu"
+  [ "$(grep -c '^label ' "$out/corpus-cpu.png.txt")" -ge 8 ] || {
+    echo "FAIL: corpus-cpu: fewer than 8 labels"
+    failures=$((failures + 1))
+  }
+else
+  echo "SKIP: corpus absent ($cpu): corpus screenshot not taken"
+fi
+
+echo "screenshots in $out:"
+ls -l "$out"/*.png
+if [ "$failures" -ne 0 ]; then
+  echo "FAIL: $failures screenshot check(s) failed"
+  exit 1
+fi
+echo "PASS"
