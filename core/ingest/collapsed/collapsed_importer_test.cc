@@ -205,7 +205,8 @@ TEST(CollapsedImporterTest, SniffIsWeakAndContentBased) {
                             "\t          414b3b fsnotify (/lib/vmlinux)\n"
                             "\t           e5f70 read (/lib/libc-2.15.so)\n\n"),
             0);
-  EXPECT_EQ(importer->Sniff(std::string("\x0a\x02\x08\x01\x32\x00\x32\x07samples", 17)), 0);
+  constexpr char kPprofBytes[] = "\x0a\x02\x08\x01\x32\x00\x32\x07samples";
+  EXPECT_EQ(importer->Sniff(std::string(kPprofBytes, sizeof(kPprofBytes) - 1)), 0);
   EXPECT_EQ(importer->Sniff(Gzip("a;b 1\n")), 0);
   EXPECT_EQ(importer->Sniff("goroutine profile: total 11\n10 @ 0x43 0x44\n1 @ 0x45\n"), 0);
   EXPECT_EQ(importer->Sniff(""), 0);
