@@ -21,6 +21,7 @@
 
 #include "core/testing/corpus.h"
 #include "tests/go_pprof_raw.h"
+#include "tests/go_tool.h"
 #include "tests/scratch_dir.h"
 #include "tests/subprocess.h"
 
@@ -30,38 +31,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uintmax_t kLargeInputBytes = 2 << 20;
-
-// The go command and an environment that keeps it offline and inside
-// |scratch|: no module proxy, caches in the scratch directory.
-struct GoTool {
-  std::string go;
-  std::vector<std::string> env;
-
-  explicit GoTool(const fs::path& scratch) {
-    const char* override = std::getenv("KILN_GO");
-    go = override != nullptr && *override != '\0' ? override : FindOnPath("go");
-    env = {"GOPATH=" + (scratch / "gopath").string(), "GOCACHE=" + (scratch / "gocache").string(),
-           "GOFLAGS=-mod=mod", "GOPROXY=off", "GO111MODULE=on", "CGO_ENABLED=0",
-           "PPROF_TMPDIR=" + (scratch / "pprof").string(), "HOME=" + scratch.string()};
-  }
-
-  // go tool pprof -raw |path|, parsed.
-  absl::StatusOr<GoPprofTotals> Raw(const std::string& path) const {
-    ProcessResult r = RunProcess({go, "tool", "pprof", "-symbolize=none", "-raw", path}, env);
-    if (r.exit_code != 0) {
-      return absl::FailedPreconditionError("go tool pprof refused it: " + r.err.substr(0, r.err.find('\n')));
-    }
-    return ParseGoPprofRaw(r.out);
-  }
-};
-
-#define KILN_SKIP_WITHOUT_GO(tool)                                                             \
-  do {                                                                                         \
-    if ((tool).go.empty()) {                                                                   \
-      GTEST_SKIP() << "go not found on PATH (apt-get install golang-go, or set KILN_GO): "     \
-                      "the go tool pprof oracle is unavailable";                               \
-    }                                                                                          \
-  } while (0)
 
 ProcessResult Kiln(std::vector<std::string> args) {
   args.insert(args.begin(), KILN_CLI_PATH);
@@ -134,21 +103,10 @@ TEST(PprofGoOracleTest, ProfilesOfAGoProgram) {
   GoTool go(scratch.path());
   KILN_SKIP_WITHOUT_GO(go);
 
-  // Build the fixture program (standard library only, so offline).
-  const fs::path src = scratch.path() / "pprof_fixture";
-  fs::create_directories(src);
-  fs::copy_file(fs::path(KILN_SOURCE_DIR) / "tests/go/pprof_fixture/main.go", src / "main.go");
-  std::ofstream(src / "go.mod") << "module kiln.test/pprof_fixture\n\ngo 1.19\n";
-  const std::string binary = (scratch.path() / "pprof_fixture_bin").string();
-  ProcessResult build = RunProcess({go.go, "build", "-o", binary, "."}, go.env, src.string());
-  ASSERT_EQ(build.exit_code, 0) << "go build failed:\n" << build.out << build.err;
-  const fs::path profiles = scratch.path() / "profiles";
-  fs::create_directories(profiles);
-  ProcessResult run = RunProcess({binary, profiles.string()}, go.env);
-  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-
-  for (const char* name : {"cpu.pb.gz", "heap.pb.gz"}) {
-    const std::string path = (profiles / name).string();
+  auto fixture = go.RunPprofFixture(scratch.path());
+  ASSERT_TRUE(fixture.ok()) << fixture.status();
+  for (const std::string& path : {fixture->cpu, fixture->heap}) {
+    const std::string name = fs::path(path).filename().string();
     auto oracle = go.Raw(path);
     ASSERT_TRUE(oracle.ok()) << name << ": " << oracle.status();
     ASSERT_GT(oracle->samples, 0) << name << ": the fixture recorded no samples";

@@ -36,6 +36,7 @@
 #include "nlohmann/json.hpp"
 #include "querier/v1/querier.pb.h"
 #include "tests/go_pprof_raw.h"
+#include "tests/go_tool.h"
 #include "tests/scratch_dir.h"
 #include "tests/server_process.h"
 #include "tests/subprocess.h"
@@ -69,25 +70,6 @@ int64_t Int64(const Json& j) {
   return 0;
 }
 
-struct GoTool {
-  std::string go;
-  std::vector<std::string> env;
-
-  explicit GoTool(const fs::path& scratch) {
-    const char* override = std::getenv("KILN_GO");
-    go = override != nullptr && *override != '\0' ? override : FindOnPath("go");
-    env = {"GOPATH=" + (scratch / "gopath").string(), "GOCACHE=" + (scratch / "gocache").string(),
-           "GOFLAGS=-mod=mod", "GOPROXY=off", "GO111MODULE=on", "CGO_ENABLED=0",
-           "PPROF_TMPDIR=" + (scratch / "pprof").string(), "HOME=" + scratch.string()};
-  }
-
-  absl::StatusOr<GoPprofTotals> Raw(const std::string& path) const {
-    ProcessResult r = RunProcess({go, "tool", "pprof", "-symbolize=none", "-raw", path}, env);
-    if (r.exit_code != 0) return absl::FailedPreconditionError("go tool pprof refused it: " + r.err);
-    return ParseGoPprofRaw(r.out);
-  }
-};
-
 // One HTTP answer.
 struct Reply {
   int status = 0;
@@ -102,25 +84,13 @@ class ServerE2eTest : public ::testing::Test {
     go_ = new GoTool(scratch_->path());
     if (go_->go.empty()) return;
     // The Go program's profiles (standard library only: builds offline).
-    const fs::path src = scratch_->path() / "pprof_fixture";
-    fs::create_directories(src);
-    fs::copy_file(fs::path(KILN_SOURCE_DIR) / "tests/go/pprof_fixture/main.go", src / "main.go");
-    std::ofstream(src / "go.mod") << "module kiln.test/pprof_fixture\n\ngo 1.19\n";
-    const std::string binary = (scratch_->path() / "pprof_fixture_bin").string();
-    ProcessResult build = RunProcess({go_->go, "build", "-o", binary, "."}, go_->env, src.string());
-    if (build.exit_code != 0) {
-      setup_error_ = "go build failed:\n" + build.out + build.err;
+    auto fixture = go_->RunPprofFixture(scratch_->path());
+    if (!fixture.ok()) {
+      setup_error_ = std::string(fixture.status().message());
       return;
     }
-    const fs::path profiles = scratch_->path() / "profiles";
-    fs::create_directories(profiles);
-    ProcessResult run = RunProcess({binary, profiles.string()}, go_->env);
-    if (run.exit_code != 0) {
-      setup_error_ = "the Go fixture failed:\n" + run.out + run.err;
-      return;
-    }
-    cpu_path_ = (profiles / "cpu.pb.gz").string();
-    heap_path_ = (profiles / "heap.pb.gz").string();
+    cpu_path_ = fixture->cpu;
+    heap_path_ = fixture->heap;
     for (const std::string& path : {cpu_path_, heap_path_}) {
       auto totals = go_->Raw(path);
       if (!totals.ok()) {
