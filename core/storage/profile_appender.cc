@@ -5,26 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "kiln/base/hex.h"
 #include "kiln/model/profile_type.h"
 #include "kiln/storage/stack_translator.h"
 
 namespace kiln::storage {
 namespace {
-
-bool ParseHex64(std::string_view hex, uint64_t* out) {
-  if (hex.empty() || hex.size() > 16) return false;
-  uint64_t v = 0;
-  for (char c : hex) {
-    int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return false;
-    v = v << 4 | static_cast<uint64_t>(d);
-  }
-  *out = v;
-  return true;
-}
 
 bool ParseTraceId(std::string_view hex, SampleAnnotation* a) {
   if (hex.size() != 32) return false;

@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "fmt/format.h"
 #include "kiln/base/fmt_absl.h"
+#include "kiln/base/hex.h"
 #include "kiln/export/pprof_writer.h"
 #include "kiln/model/label_matcher.h"
 #include "kiln/model/profile_type.h"
@@ -50,21 +51,6 @@ absl::StatusOr<std::vector<std::vector<LabelMatcher>>> Alternatives(
   return out;
 }
 
-bool ParseHex(std::string_view hex, uint64_t* out) {
-  if (hex.empty() || hex.size() > 16) return false;
-  uint64_t v = 0;
-  for (char c : hex) {
-    int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return false;
-    v = v << 4 | static_cast<uint64_t>(d);
-  }
-  *out = v;
-  return true;
-}
-
 std::string Hex(uint64_t v, int digits) { return fmt::format("{:0{}x}", v, digits); }
 
 absl::Status FillIds(ProfileSelection* sel, const google::protobuf::RepeatedPtrField<std::string>& profile_ids,
@@ -80,7 +66,7 @@ absl::Status FillIds(ProfileSelection* sel, const google::protobuf::RepeatedPtrF
   }
   for (int i = 0; i < span_ids.size(); ++i) {
     uint64_t v;
-    if (span_ids[i].size() != 16 || !ParseHex(span_ids[i], &v)) {
+    if (span_ids[i].size() != 16 || !ParseHex64(span_ids[i], &v)) {
       return absl::InvalidArgumentError(
           fmt::format("{}[{}]: {:?} is not a span id (16 hex characters)", span_field, i, span_ids[i]));
     }
@@ -89,8 +75,8 @@ absl::Status FillIds(ProfileSelection* sel, const google::protobuf::RepeatedPtrF
   for (int i = 0; i < trace_ids.size(); ++i) {
     uint64_t hi, lo;
     const std::string& t = trace_ids[i];
-    if (t.size() != 32 || !ParseHex(std::string_view(t).substr(0, 16), &hi) ||
-        !ParseHex(std::string_view(t).substr(16), &lo)) {
+    if (t.size() != 32 || !ParseHex64(std::string_view(t).substr(0, 16), &hi) ||
+        !ParseHex64(std::string_view(t).substr(16), &lo)) {
       return absl::InvalidArgumentError(
           fmt::format("trace_id_selector[{}]: {:?} is not a trace id (32 hex characters)", i, t));
     }
