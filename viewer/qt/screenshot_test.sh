@@ -11,31 +11,12 @@ set -euo pipefail
 
 viewer=$1 check=$2 out=$3 corpus=$4
 
-if ! command -v Xvfb >/dev/null; then
-  echo "SKIP: Xvfb is not installed (scripts/install-deps installs xvfb)"
-  exit 77
-fi
 rm -rf "$out"
 mkdir -p "$out"
 
-# Xvfb chooses a free display and writes its number to fd 3.
-Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp >"$out/xvfb.log" 2>&1 3>"$out/display" &
-xvfb_pid=$!
-cleanup() {
-  kill "$xvfb_pid" 2>/dev/null || true
-  wait "$xvfb_pid" 2>/dev/null || true
-}
-trap cleanup EXIT
-for _ in $(seq 100); do
-  [ -s "$out/display" ] && break
-  kill -0 "$xvfb_pid" 2>/dev/null || { cat "$out/xvfb.log"; echo "FAIL: Xvfb exited"; exit 1; }
-  sleep 0.1
-done
-display=$(tr -d '[:space:]' <"$out/display")
-[ -n "$display" ] || { cat "$out/xvfb.log"; echo "FAIL: Xvfb did not start"; exit 1; }
-echo "Xvfb on :$display (pid $xvfb_pid)"
-export DISPLAY=":$display" QT_QPA_PLATFORM=xcb LIBGL_ALWAYS_SOFTWARE=1
-unset WAYLAND_DISPLAY
+source "$(dirname "$0")/../../scripts/start-xvfb.sh"
+start_xvfb "$out"
+export QT_QPA_PLATFORM=xcb LIBGL_ALWAYS_SOFTWARE=1
 export XDG_CONFIG_HOME="$out/config"  # keep QSettings away from the user's
 export XDG_RUNTIME_DIR="$out/runtime"
 mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
