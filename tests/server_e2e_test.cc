@@ -32,8 +32,10 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "google/protobuf/util/json_util.h"
 #include "kiln/base/gzip.h"
 #include "nlohmann/json.hpp"
+#include "opentelemetry/proto/collector/profiles/v1development/profiles_service.pb.h"
 #include "querier/v1/querier.pb.h"
 #include "tests/go_pprof_raw.h"
 #include "tests/go_tool.h"
@@ -553,6 +555,91 @@ TEST_F(ServerE2eTest, OtherIngestFormatsAndTenants) {
   EXPECT_EQ(std::find(anonymous["names"].begin(), anonymous["names"].end(), "secret-app"), anonymous["names"].end());
   Json team_b = Query("LabelValues", services, {{"X-Scope-OrgID", "team-b"}});
   EXPECT_EQ(team_b["names"], Json({"secret-app"}));
+}
+
+// OTLP profiles: OTLP/HTTP (binary) and the gRPC method's path as a Connect
+// procedure (JSON), into a tenant of their own.
+opentelemetry::proto::collector::profiles::v1development::ExportProfilesServiceRequest OtlpRequest(
+    const std::string& service, int64_t now_ns, int stack_index) {
+  opentelemetry::proto::collector::profiles::v1development::ExportProfilesServiceRequest r;
+  auto* d = r.mutable_dictionary();
+  for (const char* s : {"", "samples", "count", "cpu", "nanoseconds", "main", "work", "hash", "main.go"}) {
+    d->add_string_table(s);
+  }
+  d->add_mapping_table();
+  d->add_location_table();
+  d->add_function_table();
+  d->add_link_table();
+  d->add_stack_table();
+  d->add_attribute_table();
+  for (int fn = 1; fn <= 3; ++fn) {
+    auto* f = d->add_function_table();
+    f->set_name_strindex(4 + fn);  // main, work, hash
+    f->set_filename_strindex(8);
+    auto* line = d->add_location_table()->add_lines();
+    line->set_function_index(fn);
+    line->set_line(10 * fn);
+  }
+  auto* work = d->add_stack_table();  // leaf first: work <- main
+  work->add_location_indices(2);
+  work->add_location_indices(1);
+  auto* hash = d->add_stack_table();  // hash <- work <- main
+  for (int loc : {3, 2, 1}) hash->add_location_indices(loc);
+  auto* resource = r.add_resource_profiles();
+  auto* attr = resource->mutable_resource()->add_attributes();
+  attr->set_key("service.name");
+  attr->mutable_value()->set_string_value(service);
+  auto* p = resource->add_scope_profiles()->add_profiles();
+  p->mutable_sample_type()->set_type_strindex(1);
+  p->mutable_sample_type()->set_unit_strindex(2);
+  p->mutable_period_type()->set_type_strindex(3);
+  p->mutable_period_type()->set_unit_strindex(4);
+  p->set_period(10000000);
+  p->set_time_unix_nano(now_ns - 10000000000);
+  p->set_duration_nano(10000000000);
+  auto* s1 = p->add_samples();
+  s1->set_stack_index(1);
+  s1->add_values(3);
+  auto* s2 = p->add_samples();
+  s2->set_stack_index(stack_index);
+  s2->add_values(5);
+  return r;
+}
+
+TEST_F(ServerE2eTest, OtlpProfilesOverHttpAndConnect) {
+  const httplib::Headers tenant = {{"X-Scope-OrgID", "otlp-e2e"}};
+  const int64_t now_ns = NowMs() * 1000000;
+  Reply r = Post("/v1development/profiles", OtlpRequest("otlp-http", now_ns, 2).SerializeAsString(),
+                 "application/x-protobuf", tenant);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.content_type, HasSubstr("application/x-protobuf"));
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(OtlpRequest("otlp-connect", now_ns, 2), &json).ok());
+  r = Post("/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export", json, "application/json",
+           tenant);
+  ASSERT_EQ(r.status, 200) << r.body;
+
+  // 8 samples of 10 ms each, 3 on main;work and 5 on main;work;hash.
+  for (const char* service : {"otlp-http", "otlp-connect"}) {
+    Json req = Range();
+    req["profileTypeID"] = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
+    req["labelSelector"] = std::string("{service_name=\"") + service + "\"}";
+    Json fg = Query("SelectMergeStacktraces", req, tenant)["flamegraph"];
+    EXPECT_EQ(Int64(fg["total"]), 80000000) << service;
+    EXPECT_NE(std::find(fg["names"].begin(), fg["names"].end(), "hash"), fg["names"].end()) << service;
+  }
+
+  // A dangling stack index is refused with where and why; nothing stored.
+  r = Post("/v1development/profiles", OtlpRequest("otlp-bad", now_ns, 9).SerializeAsString(), "application/x-protobuf",
+           tenant);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("stack index 9 out of range"));
+  r = Post("/v1development/profiles", "{}", "text/plain", tenant);
+  EXPECT_EQ(r.status, 415) << r.body;
+  Json services = Range();
+  services["name"] = "service_name";
+  Json names = Query("LabelValues", services, tenant)["names"];
+  EXPECT_EQ(names, Json({"otlp-connect", "otlp-http"}));
 }
 
 // One malformed request and what the server must answer.

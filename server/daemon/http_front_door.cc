@@ -9,6 +9,7 @@
 #include "kiln/base/fmt_absl.h"
 #include "kiln/base/gzip.h"
 #include "nlohmann/json.hpp"
+#include "opentelemetry/proto/collector/profiles/v1development/profiles_service.pb.h"
 #include "server/daemon/structured_log.h"
 #include "server/daemon/tenant.h"
 #include "server/daemon/utf8.h"
@@ -22,6 +23,13 @@ namespace {
 constexpr const char* kOriginalEncodingHeader = "X-Kiln-Original-Content-Encoding";
 
 constexpr const char* kPushPath = "/push.v1.PusherService/Push";
+// OTLP profiles: the gRPC method's path (served as a Connect procedure) and
+// OTLP/HTTP's path.
+constexpr const char* kOtlpExportPath =
+    "/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export";
+constexpr const char* kOtlpHttpPath = "/v1development/profiles";
+using OtlpExportRequest = opentelemetry::proto::collector::profiles::v1development::ExportProfilesServiceRequest;
+using OtlpExportResponse = opentelemetry::proto::collector::profiles::v1development::ExportProfilesServiceResponse;
 
 // A request body as read: raw bytes or multipart parts.
 struct Body {
@@ -170,7 +178,7 @@ int IngestStatus(IngestFailure f) {
 
 // A bounded set of route names for the metrics' labels.
 std::string_view RouteLabel(std::string_view path) {
-  static const char* kRoutes[] = {"/ingest", "/pyroscope/ingest", "/ready", "/metrics", "/api/v1/status/buildinfo", "/"};
+  static const char* kRoutes[] = {"/ingest", "/pyroscope/ingest", kOtlpHttpPath, "/ready", "/metrics", "/api/v1/status/buildinfo", "/"};
   for (const char* r : kRoutes) {
     if (path == r) return r;
   }
@@ -212,6 +220,22 @@ HttpFrontDoor::HttpFrontDoor(const IngestService* ingest, const QuerierService* 
     }
     return EncodeMessage(codec, push::v1::PushResponse());
   };
+  procedures_[kOtlpExportPath] = [this](const std::string& tenant, ConnectCodec codec,
+                                       std::string_view body) -> absl::StatusOr<std::string> {
+    // The importer reads the binary message; JSON is converted to it first.
+    std::string binary;
+    if (codec != ConnectCodec::kProto) {
+      OtlpExportRequest req;
+      if (absl::Status s = DecodeMessage(codec, body, &req); !s.ok()) {
+        metrics_->AddRejected("otlp", "bad_request");
+        return s;
+      }
+      binary = req.SerializeAsString();
+      body = binary;
+    }
+    if (absl::Status s = ExportOtlp(tenant, body); !s.ok()) return s;
+    return EncodeMessage(codec, OtlpExportResponse());
+  };
   AddQuery("ProfileTypes", &QuerierService::ProfileTypes);
   AddQuery("LabelNames", &QuerierService::LabelNames);
   AddQuery("LabelValues", &QuerierService::LabelValues);
@@ -224,6 +248,16 @@ HttpFrontDoor::HttpFrontDoor(const IngestService* ingest, const QuerierService* 
   AddQuery("Diff", &QuerierService::Diff);
   AddQuery("GetProfileStats", &QuerierService::GetProfileStats);
   AddQuery("AnalyzeQuery", &QuerierService::AnalyzeQuery);
+}
+
+absl::Status HttpFrontDoor::ExportOtlp(const std::string& tenant, std::string_view request) const {
+  const IngestOutcome outcome = ingest_->ExportOtlp(tenant, request);
+  if (outcome.status.ok()) return absl::OkStatus();
+  metrics_->AddRejected("otlp", IngestFailureReason(outcome.failure));
+  Log(LogLevel::kWarn, "OTLP export rejected",
+      {{"tenant", tenant}, {"reason", std::string(IngestFailureReason(outcome.failure))},
+       {"err", std::string(outcome.status.message())}});
+  return absl::Status(PushCode(outcome.failure), outcome.status.message());
 }
 
 template <typename Req, typename Resp>
@@ -372,11 +406,62 @@ void HttpFrontDoor::Install(httplib::Server* server) {
   server->Post("/ingest", ingest);
   server->Post("/pyroscope/ingest", ingest);
 
+  // OTLP/HTTP: a binary (application/x-protobuf) or JSON
+  // ExportProfilesServiceRequest; the answer is an
+  // ExportProfilesServiceResponse in the same encoding.
+  server->Post(kOtlpHttpPath, [this](const httplib::Request& req, httplib::Response& res,
+                                     const httplib::ContentReader& reader) {
+    auto reject = [&](int status, std::string_view reason, std::string_view message, bool close = false) {
+      metrics_->AddRejected("otlp", reason);
+      PlainError(res, status, message, close);
+    };
+    const std::string content_type = req.get_header_value("Content-Type");
+    const bool json = content_type.starts_with("application/json");
+    Body body = ReadBody(req, res, reader, options_.max_body_bytes);
+    metrics_->AddReceivedBytes("otlp", body.bytes);
+    if (!json && !content_type.starts_with("application/x-protobuf") &&
+        !content_type.starts_with("application/protobuf")) {
+      return reject(415, "unsupported_media_type",
+                    fmt::format("Content-Type {:?} is not OTLP/HTTP; use application/x-protobuf or application/json",
+                                content_type),
+                    body.aborted);
+    }
+    if (!body.ok) {
+      return reject(body.status, body.status == 413 ? "body_too_large" : "bad_request", body.error, body.aborted);
+    }
+    if (Decoded d = DecodeContentEncoding(EncodingOf(req), &body.data, options_.max_decompressed_bytes);
+        !d.status.ok()) {
+      return reject(d.http_status, d.http_status == 413 ? "decompressed_too_large" : "bad_request",
+                    Msg(d.status));
+    }
+    auto tenant = TenantFromHeader(req.get_header_value(std::string(kTenantHeader)));
+    if (!tenant.ok()) return reject(400, "bad_request", Msg(tenant.status()));
+    if (json) {
+      OtlpExportRequest request;
+      if (absl::Status s = DecodeMessage(ConnectCodec::kJson, body.data, &request); !s.ok()) {
+        return reject(400, "bad_request", Msg(s));
+      }
+      body.data = request.SerializeAsString();
+    }
+    if (absl::Status s = ExportOtlp(*tenant, body.data); !s.ok()) {
+      const int status = s.code() == absl::StatusCode::kResourceExhausted ? 429
+                         : s.code() == absl::StatusCode::kUnavailable     ? 503
+                         : s.code() == absl::StatusCode::kInternal        ? 500
+                                                                          : 400;
+      PlainError(res, status, Msg(s));
+      return;
+    }
+    const std::string answer =
+        json ? *EncodeMessage(ConnectCodec::kJson, OtlpExportResponse()) : OtlpExportResponse().SerializeAsString();
+    res.status = 200;
+    res.set_content(answer, json ? "application/json" : "application/x-protobuf");
+  });
+
   // Connect procedures: /<package>.<Service>/<Method>.
   const std::string procedure_pattern = R"(/[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+/[A-Za-z_][A-Za-z0-9_]*)";
   server->Post(procedure_pattern, [this](const httplib::Request& req, httplib::Response& res,
                                          const httplib::ContentReader& reader) {
-    const bool is_push = req.path == kPushPath;
+    const bool is_push = req.path == kPushPath || req.path == kOtlpExportPath;
     auto fail = [&](const absl::Status& status, int http_status = 0, bool close = false,
                     std::string_view reason = "bad_request") {
       if (is_push) metrics_->AddRejected("push", reason);
@@ -387,8 +472,8 @@ void HttpFrontDoor::Install(httplib::Server* server) {
     Body body = ReadBody(req, res, reader, options_.max_body_bytes);
     if (is_push) metrics_->AddReceivedBytes("push", body.bytes);
     if (it == procedures_.end()) {
-      return fail(absl::UnimplementedError(fmt::format("unknown procedure {}; Kiln serves push.v1.PusherService/Push "
-                                                       "and querier.v1.QuerierService/*",
+      return fail(absl::UnimplementedError(fmt::format("unknown procedure {}; Kiln serves push.v1.PusherService/Push, "
+                                                       "querier.v1.QuerierService/* and OTLP's ProfilesService/Export",
                                                        req.path)),
                   404, body.aborted);
     }

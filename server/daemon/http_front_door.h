@@ -61,6 +61,9 @@ class HttpFrontDoor {
   template <typename Req, typename Resp>
   void AddQuery(const std::string& method,
                 absl::StatusOr<Resp> (QuerierService::*fn)(const std::string&, const Req&) const);
+  // Stores a binary OTLP ExportProfilesServiceRequest; the status carries
+  // the Connect code of a rejection.
+  absl::Status ExportOtlp(const std::string& tenant, std::string_view request) const;
 
   const IngestService* const ingest_;
   const QuerierService* const querier_;

@@ -9,6 +9,7 @@
 #include "kiln/base/fmt_absl.h"
 #include "kiln/ingest/collapsed_importer.h"
 #include "kiln/ingest/jfr_importer.h"
+#include "kiln/ingest/otlp_importer.h"
 #include "kiln/ingest/pprof_importer.h"
 #include "kiln/ingest/speedscope_importer.h"
 #include "kiln/model/label_set.h"
@@ -437,6 +438,29 @@ IngestOutcome IngestService::Push(const std::string& tenant, const push::v1::Pus
     }
   }
   return Write(tenant, "push", decoded);
+}
+
+IngestOutcome IngestService::ExportOtlp(const std::string& tenant, std::string_view request) const {
+  ImportOptions import_options;
+  import_options.max_decompressed_bytes = options_.max_decompressed_bytes;
+  auto profiles = ParseOtlpProfiles(request, import_options);
+  if (!profiles.ok()) return DecodeFailure(profiles.status(), "OTLP ExportProfilesServiceRequest");
+  std::vector<Decoded> decoded;
+  decoded.reserve(profiles->size());
+  for (size_t i = 0; i < profiles->size(); ++i) {
+    Profile& p = (*profiles)[i];
+    std::vector<LabelSet::Pair> pairs;
+    for (const auto& [name, value] : p.labels) {
+      if (absl::Status st = CheckLabel(name, value); !st.ok()) {
+        return Fail(IngestFailure::kBadRequest,
+                    absl::InvalidArgumentError(fmt::format("profile {} (resource attribute {:?}): {}", i, name,
+                                                           st.message())));
+      }
+      pairs.emplace_back(name, value);
+    }
+    decoded.push_back({LabelSet(std::move(pairs)), {}, std::move(p)});
+  }
+  return Write(tenant, "otlp", decoded);
 }
 
 IngestOutcome IngestService::Write(const std::string& tenant, std::string_view endpoint,

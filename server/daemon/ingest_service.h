@@ -82,6 +82,10 @@ class IngestService {
 
   IngestOutcome IngestLegacy(const std::string& tenant, const IngestRequest& request, const IngestBody& body) const;
   IngestOutcome Push(const std::string& tenant, const push::v1::PushRequest& request) const;
+  // OTLP profiles: a binary ExportProfilesServiceRequest (v1development).
+  // One stored profile per OTLP profile and service, labelled as the
+  // importer labels it (service_name, resource attributes).
+  IngestOutcome ExportOtlp(const std::string& tenant, std::string_view request) const;
 
  private:
   struct Decoded;
