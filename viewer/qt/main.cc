@@ -3,6 +3,7 @@
 //   kiln-viewer [FILE]                      open a profile (any format Kiln imports)
 //   kiln-viewer --diff BASE NEW             compare two profiles
 //   kiln-viewer --heatmap FILE FILE...      several profiles as a heatmap
+//   kiln-viewer --server URL [--selector S] profiles from a running `kiln server`
 //   --sample-type TYPE                      "cpu" or "alloc_space/bytes"
 //   --search TEXT                           highlight functions matching TEXT
 //   --flame                                 root at the bottom (default: icicle)
@@ -13,6 +14,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
+#include <QUrl>
 
 #include "viewer/qt/main_window.h"
 
@@ -48,7 +50,13 @@ int main(int argc, char** argv) {
                                       QStringLiteral("OUT.png"));
   const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot"),
                                 QStringLiteral("WxH"), QStringLiteral("1400x900"));
-  parser.addOptions({diff, heatmap, sample_type, search, flame, screenshot, size});
+  const QCommandLineOption server(QStringLiteral("server"),
+                                  QStringLiteral("Open profiles from the kiln server at URL (http://HOST:PORT)"),
+                                  QStringLiteral("URL"));
+  const QCommandLineOption selector(QStringLiteral("selector"),
+                                    QStringLiteral("With --server: a label selector, e.g. {service_name=\"api\"}"),
+                                    QStringLiteral("SELECTOR"));
+  parser.addOptions({diff, heatmap, sample_type, search, flame, screenshot, size, server, selector});
   parser.process(app);
 
   const QStringList files = parser.positionalArguments();
@@ -63,7 +71,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kiln-viewer: several files: use --diff BASE NEW or --heatmap FILE...\n");
     return 2;
   }
-  if (taking_screenshot && files.isEmpty()) {
+  const QUrl server_url = QUrl::fromUserInput(parser.value(server));
+  if (parser.isSet(server) && (!server_url.isValid() || !server_url.scheme().startsWith(QLatin1String("http")))) {
+    std::fprintf(stderr, "kiln-viewer: --server takes an http(s) URL, e.g. http://127.0.0.1:4040\n");
+    return 2;
+  }
+  if (parser.isSet(server) && !files.isEmpty()) {
+    std::fprintf(stderr, "kiln-viewer: --server opens no files; give one or the other\n");
+    return 2;
+  }
+  if (taking_screenshot && files.isEmpty() && !parser.isSet(server)) {
     std::fprintf(stderr, "kiln-viewer: --screenshot needs a file to show\n");
     return 2;
   }
@@ -106,7 +123,9 @@ int main(int argc, char** argv) {
   }
   window.show();
 
-  if (parser.isSet(diff)) {
+  if (parser.isSet(server)) {
+    window.ConnectToServer(server_url, parser.value(selector));
+  } else if (parser.isSet(diff)) {
     window.CompareFiles(files[0], files[1], type);
   } else if (parser.isSet(heatmap) && !files.isEmpty()) {
     window.OpenCollection(files, type);

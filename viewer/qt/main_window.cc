@@ -9,11 +9,13 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
@@ -40,6 +42,7 @@
 #include "viewer/qt/flame_graph_widget.h"
 #include "viewer/qt/heatmap_widget.h"
 #include "viewer/qt/sandwich_widget.h"
+#include "viewer/qt/server_panel.h"
 #include "viewer/qt/top_table_item_model.h"
 
 namespace kiln::viewer::qt {
@@ -209,6 +212,7 @@ void MainWindow::BuildMenus() {
   file->addAction(tr("&Compare two files…"), QKeySequence(tr("Ctrl+D")), this, &MainWindow::ChooseCompare);
   file->addAction(tr("Open &several files (heatmap)…"), QKeySequence(tr("Ctrl+Shift+O")), this,
                   &MainWindow::ChooseCollection);
+  file->addAction(tr("Connect to &server…"), this, &MainWindow::ChooseServer);
   file->addSeparator();
   export_png_ = file->addAction(tr("Export flame graph as &PNG…"), this, &MainWindow::ExportPng);
   export_svg_ = file->addAction(tr("Export flame graph as S&VG…"), this, &MainWindow::ExportSvg);
@@ -348,6 +352,46 @@ void MainWindow::OpenCollection(const QStringList& paths, const QString& type_sp
   loader_->OpenCollection(paths, type_spec, view_options_);
 }
 
+void MainWindow::ConnectToServer(const QUrl& url, const QString& selector) {
+  if (server_panel_ == nullptr) {
+    server_dock_ = new QDockWidget(tr("kiln server"), this);
+    server_dock_->setObjectName(QStringLiteral("server_dock"));
+    server_panel_ = new ServerPanel(server_dock_);
+    server_dock_->setWidget(server_panel_);
+    addDockWidget(Qt::TopDockWidgetArea, server_dock_);
+    connect(server_panel_, &ServerPanel::documentReady, this,
+            [this](std::shared_ptr<const ProfileDocument> document) {
+              loader_->Rebuild(document, document->DefaultChoice(), view_options_);
+            });
+    // The pane shows the error too; no message box, a query error is
+    // fixed in the pane (the selector, the span).
+    connect(server_panel_, &ServerPanel::failed, this, [this](const QString& message) {
+      message_->setText(tr("kiln server: %1").arg(message));
+      Q_EMIT loadFailed(message);
+    });
+  }
+  server_dock_->show();
+  server_panel_->SetSelector(selector);
+  server_panel_->Connect(url);
+}
+
+void MainWindow::ChooseServer() {
+  QSettings settings;
+  const QString last = settings.value(QStringLiteral("server/url"), QStringLiteral("http://127.0.0.1:4040")).toString();
+  bool ok = false;
+  const QString text = QInputDialog::getText(this, tr("Connect to kiln server"),
+                                             tr("Server URL (kiln server --http-addr):"), QLineEdit::Normal, last, &ok)
+                           .trimmed();
+  if (!ok || text.isEmpty()) return;
+  const QUrl url = QUrl::fromUserInput(text);
+  if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+    QMessageBox::warning(this, tr("Kiln viewer"), tr("Not an http(s) URL: %1").arg(text));
+    return;
+  }
+  settings.setValue(QStringLiteral("server/url"), url.toString());
+  ConnectToServer(url);
+}
+
 void MainWindow::OnStarted(const QString& what) {
   SetBusy(true);
   message_->setText(what + QStringLiteral("…"));
@@ -434,7 +478,10 @@ void MainWindow::OnLoaded(std::shared_ptr<const LoadResult> result) {
   // also puts the search's figures in the status bar).
   if (!search_->text().isEmpty()) ApplySearch();
 
-  if (mode_ == Mode::kSingle) AddRecent({FromStd(documents_[0]->path())});
+  // A profile from kiln server has a title, not a path: not a recent file.
+  if (mode_ == Mode::kSingle && QFileInfo::exists(FromStd(documents_[0]->path()))) {
+    AddRecent({FromStd(documents_[0]->path())});
+  }
   UpdateActions();
   Q_EMIT viewReady();
 }

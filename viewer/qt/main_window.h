@@ -4,7 +4,9 @@
 // a top table and a sandwich view of the selected function; compares two
 // files (diff flame graph and diff table); shows several files as a
 // heatmap of profiles whose brushed selection is merged into the flame
-// graph. Exports PNG, SVG and pprof, copies function names.
+// graph; opens merged profiles from a running `kiln server` (File >
+// Connect to server: a ServerPanel docked above the views). Exports PNG,
+// SVG and pprof, copies function names.
 //
 // All loading and layout runs in ProfileLoader's worker; the window shows
 // its progress with a Cancel button and stays usable meanwhile (the old
@@ -19,6 +21,7 @@
 #include <QMainWindow>
 #include <QStringList>
 #include <QTimer>
+#include <QUrl>
 
 #include "absl/status/status.h"
 #include "kiln/viewer/viewport.h"
@@ -27,6 +30,7 @@
 class QAction;
 class QCheckBox;
 class QComboBox;
+class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -42,6 +46,7 @@ class DiffTableItemModel;
 class FlameGraphWidget;
 class HeatmapWidget;
 class SandwichWidget;
+class ServerPanel;
 class TopTableItemModel;
 
 class MainWindow : public QMainWindow {
@@ -63,6 +68,10 @@ class MainWindow : public QMainWindow {
   void OpenFile(const QString& path, const QString& type_spec = {});
   void CompareFiles(const QString& base, const QString& next, const QString& type_spec = {});
   void OpenCollection(const QStringList& paths, const QString& type_spec = {});
+  // Shows the server pane, connected to the `kiln server` at |url|, with
+  // |selector| (a label selector; empty: all series); its brushed range's
+  // merged profile becomes the view.
+  void ConnectToServer(const QUrl& url, const QString& selector = {});
   // Flame (root at the bottom) or icicle, as View > Icicle sets it.
   void SetOrientation(Orientation orientation);
   // Applies a search as if typed in the search field.
@@ -83,6 +92,8 @@ class MainWindow : public QMainWindow {
   FlameGraphWidget* flame_graph() const { return flame_; }
   SandwichWidget* sandwich() const { return sandwich_; }
   HeatmapWidget* heatmap() const { return heatmap_; }
+  // Null until ConnectToServer.
+  ServerPanel* server_panel() const { return server_panel_; }
   TopTableItemModel* top_model() const { return top_model_; }
   DiffTableItemModel* diff_model() const { return diff_model_; }
   ProfileLoader* loader() const { return loader_; }
@@ -127,6 +138,7 @@ class MainWindow : public QMainWindow {
   void ChooseOpen();
   void ChooseCompare();
   void ChooseCollection();
+  void ChooseServer();
   void ExportPng();
   void ExportSvg();
   void ExportPprof();
@@ -179,6 +191,10 @@ class MainWindow : public QMainWindow {
   QAction* collapse_recursion_;
   QAction* line_numbers_;
   QMenu* recent_menu_;
+
+  // The server pane, created by the first ConnectToServer.
+  QDockWidget* server_dock_ = nullptr;
+  ServerPanel* server_panel_ = nullptr;
 };
 
 }  // namespace kiln::viewer::qt

@@ -1,0 +1,356 @@
+// ServerClient against the real `kiln server` (KILN_CLI_PATH): started on
+// 127.0.0.1 with a free port and a temp data dir, fed one collapsed profile
+// through /ingest, then asked for its profile type, label values, series
+// and merged tree, which must match what was posted. The tree-bytes reader
+// is also checked alone, on good and broken input.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUrlQuery>
+
+#include "viewer/qt/main_window.h"
+#include "viewer/qt/series_widget.h"
+#include "viewer/qt/server_client.h"
+#include "viewer/qt/server_panel.h"
+#include "viewer/qt/top_table_item_model.h"
+#include "viewer/qt/tree_bytes_profile.h"
+
+namespace kiln::viewer::qt {
+namespace {
+
+constexpr int kTimeoutMs = 30'000;
+const QString kCpuType = QStringLiteral("process_cpu:cpu:nanoseconds:cpu:nanoseconds");
+
+// Runs the event loop until |start| calls back (or the timeout: nullopt).
+template <typename T>
+std::optional<absl::StatusOr<T>> Await(const std::function<void(ServerClient::Callback<T>)>& start) {
+  std::optional<absl::StatusOr<T>> out;
+  QEventLoop loop;
+  start([&](absl::StatusOr<T> result) {
+    out = std::move(result);
+    loop.quit();
+  });
+  if (!out.has_value()) {
+    QTimer::singleShot(kTimeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+  }
+  return out;
+}
+
+// "main;handle;parse" -> self, walking the profile's stacks root first.
+std::map<std::string, int64_t> CollapsedOf(const Profile& profile) {
+  std::map<std::string, int64_t> out;
+  std::vector<LocationId> leaf_first;
+  for (size_t i = 0; i < profile.num_samples(); ++i) {
+    profile.stacks.Unwind(profile.sample_stacks[i], &leaf_first);
+    std::string stack;
+    for (auto it = leaf_first.rbegin(); it != leaf_first.rend(); ++it) {
+      const auto lines = profile.symbols.lines(*it);
+      if (!stack.empty()) stack += ';';
+      stack += std::string(profile.symbols.FunctionName(lines[0].function_id));
+    }
+    out[stack] += profile.values(i)[0];
+  }
+  return out;
+}
+
+}  // namespace
+
+class ServerClientTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase();
+  void cleanupTestCase();
+  void treeBytesRoundTrip();
+  void treeBytesErrors();
+  void listsTypesAndLabels();
+  void seriesTotal();
+  void mergedTreeMatchesPost();
+  void serverErrorIsReported();
+  void unreachableServerIsReported();
+  void mainWindowShowsServerProfile();
+  void seriesBrushSelectsRange();
+  void mainWindowShowsServerError();
+
+ private:
+  QTemporaryDir data_dir_;
+  QProcess server_;
+  QUrl base_;
+  ServerTimeRange range_;
+};
+
+void ServerClientTest::initTestCase() {
+  QVERIFY(data_dir_.isValid());
+  server_.setProgram(QStringLiteral(KILN_CLI_PATH));
+  server_.setArguments({QStringLiteral("server"), QStringLiteral("--data-dir"), data_dir_.path(),
+                        QStringLiteral("--http-addr"), QStringLiteral("127.0.0.1:0")});
+  server_.setProcessChannelMode(QProcess::SeparateChannels);
+  server_.start();
+  QVERIFY2(server_.waitForStarted(kTimeoutMs), qPrintable(server_.errorString()));
+  // The daemon logs `msg=listening http_addr=127.0.0.1:PORT` once it serves.
+  static const QRegularExpression listening(QStringLiteral("msg=listening http_addr=(\\S+)"));
+  QString log;
+  QElapsedTimer timer;
+  timer.start();
+  while (base_.isEmpty() && timer.elapsed() < kTimeoutMs) {
+    server_.waitForReadyRead(500);
+    log += QString::fromUtf8(server_.readAllStandardError());
+    const QRegularExpressionMatch m = listening.match(log);
+    if (m.hasMatch()) base_ = QUrl(QStringLiteral("http://") + m.captured(1));
+    QVERIFY2(server_.state() == QProcess::Running, qPrintable(log));
+  }
+  QVERIFY2(!base_.isEmpty(), qPrintable(log));
+
+  // 500 samples at 100 Hz: 5 s of CPU in nanoseconds.
+  const int64_t now_ms = QDateTime::currentMSecsSinceEpoch();
+  QUrl ingest = base_;
+  ingest.setPath(QStringLiteral("/ingest"));
+  QUrlQuery query;
+  query.addQueryItem(QStringLiteral("name"), QStringLiteral("viewer-test"));
+  query.addQueryItem(QStringLiteral("from"), QString::number(now_ms / 1000 - 10));
+  query.addQueryItem(QStringLiteral("until"), QString::number(now_ms / 1000));
+  query.addQueryItem(QStringLiteral("sampleRate"), QStringLiteral("100"));
+  ingest.setQuery(query);
+  QNetworkAccessManager network;
+  QNetworkRequest request(ingest);
+  request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("text/plain"));
+  QNetworkReply* reply = network.post(request, QByteArray("main;handle;parse 120\nmain;handle;render 300\nmain;idle 80\n"));
+  QEventLoop loop;
+  connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+  QTimer::singleShot(kTimeoutMs, &loop, &QEventLoop::quit);
+  loop.exec();
+  QVERIFY(reply->isFinished());
+  QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+  reply->deleteLater();
+  range_ = {now_ms - 3'600'000, now_ms + 60'000};
+}
+
+void ServerClientTest::cleanupTestCase() {
+  if (server_.state() == QProcess::Running) {
+    server_.terminate();  // SIGTERM to the process we started
+    if (!server_.waitForFinished(kTimeoutMs)) server_.kill();
+    QCOMPARE(server_.exitCode(), 0);
+  }
+}
+
+void ServerClientTest::treeBytesRoundTrip() {
+  // The example of docs/api.md: shop's 5 s tree.
+  const QByteArray bytes =
+      QByteArray::fromBase64("AAABBG1haW4AAgZoYW5kbGUAAgVwYXJzZYCYmrwEAAZyZW5kZXKAvMGWCwAEaWRsZYCQvP0CAA==");
+  absl::StatusOr<Profile> profile =
+      ProfileFromTreeBytes(std::string_view(bytes.data(), bytes.size()), {"cpu", "nanoseconds"});
+  QVERIFY2(profile.ok(), std::string(profile.status().message()).c_str());
+  QCOMPARE(profile->Total(0), int64_t{5'000'000'000});
+  const std::map<std::string, int64_t> want = {
+      {"main;handle;parse", 1'200'000'000}, {"main;handle;render", 3'000'000'000}, {"main;idle", 800'000'000}};
+  QVERIFY(CollapsedOf(*profile) == want);
+  // Empty bytes: an empty selection, an empty profile.
+  absl::StatusOr<Profile> empty = ProfileFromTreeBytes({}, {"cpu", "nanoseconds"});
+  QVERIFY(empty.ok());
+  QCOMPARE(empty->num_samples(), size_t{0});
+}
+
+void ServerClientTest::treeBytesErrors() {
+  const QByteArray good =
+      QByteArray::fromBase64("AAABBG1haW4AAgZoYW5kbGUAAgVwYXJzZYCYmrwEAAZyZW5kZXKAvMGWCwAEaWRsZYCQvP0CAA==");
+  for (qsizetype cut : {qsizetype{1}, qsizetype{5}, qsizetype{12}, good.size() - 1}) {
+    absl::StatusOr<Profile> p = ProfileFromTreeBytes(std::string_view(good.data(), cut), {"cpu", "nanoseconds"});
+    QVERIFY2(!p.ok(), qPrintable(QStringLiteral("cut at %1").arg(cut)));
+    QVERIFY(p.status().message().find("offset") != std::string_view::npos);
+  }
+  QByteArray trailing = good + QByteArray(1, '\0');
+  absl::StatusOr<Profile> p =
+      ProfileFromTreeBytes(std::string_view(trailing.data(), trailing.size()), {"cpu", "nanoseconds"});
+  QVERIFY(!p.ok());
+  QVERIFY(p.status().message().find("after the end") != std::string_view::npos);
+}
+
+void ServerClientTest::listsTypesAndLabels() {
+  ServerClient client(base_);
+  auto types = Await<std::vector<ServerProfileType>>(
+      [&](auto done) { client.ProfileTypes(range_, std::move(done)); });
+  QVERIFY(types.has_value());
+  QVERIFY2(types->ok(), std::string(types->status().message()).c_str());
+  bool found = false;
+  for (const ServerProfileType& t : **types) {
+    if (t.id == kCpuType) {
+      found = true;
+      QCOMPARE(t.sample_type, QStringLiteral("cpu"));
+      QCOMPARE(t.sample_unit, QStringLiteral("nanoseconds"));
+    }
+  }
+  QVERIFY(found);
+
+  auto names = Await<QStringList>([&](auto done) { client.LabelNames({}, range_, std::move(done)); });
+  QVERIFY(names.has_value() && names->ok());
+  QVERIFY((*names)->contains(QStringLiteral("service_name")));
+
+  auto values = Await<QStringList>(
+      [&](auto done) { client.LabelValues(QStringLiteral("service_name"), {}, range_, std::move(done)); });
+  QVERIFY(values.has_value() && values->ok());
+  QCOMPARE(**values, QStringList{QStringLiteral("viewer-test")});
+}
+
+void ServerClientTest::seriesTotal() {
+  ServerClient client(base_);
+  auto series = Await<std::vector<ServerSeries>>([&](auto done) {
+    client.SelectSeries(kCpuType, QStringLiteral("{service_name=\"viewer-test\"}"), range_, 60, std::move(done));
+  });
+  QVERIFY(series.has_value());
+  QVERIFY2(series->ok(), std::string(series->status().message()).c_str());
+  QCOMPARE((*series)->size(), size_t{1});
+  double total = 0;
+  for (const ServerSeriesPoint& p : (**series)[0].points) {
+    QVERIFY(p.timestamp_ms >= range_.start_ms && p.timestamp_ms <= range_.end_ms);
+    total += p.value;
+  }
+  QCOMPARE(total, 5'000'000'000.0);
+  // Another service: nothing.
+  auto none = Await<std::vector<ServerSeries>>([&](auto done) {
+    client.SelectSeries(kCpuType, QStringLiteral("{service_name=\"nobody\"}"), range_, 60, std::move(done));
+  });
+  QVERIFY(none.has_value() && none->ok());
+  QVERIFY((*none)->empty());
+}
+
+void ServerClientTest::mergedTreeMatchesPost() {
+  ServerClient client(base_);
+  auto tree = Await<QByteArray>([&](auto done) {
+    client.SelectMergeTree(kCpuType, QStringLiteral("{service_name=\"viewer-test\"}"), range_, 0, std::move(done));
+  });
+  QVERIFY(tree.has_value());
+  QVERIFY2(tree->ok(), std::string(tree->status().message()).c_str());
+  absl::StatusOr<Profile> profile =
+      ProfileFromTreeBytes(std::string_view((*tree)->data(), (*tree)->size()), {"cpu", "nanoseconds"});
+  QVERIFY2(profile.ok(), std::string(profile.status().message()).c_str());
+  QCOMPARE(profile->Total(0), int64_t{5'000'000'000});
+  const std::map<std::string, int64_t> want = {
+      {"main;handle;parse", 1'200'000'000}, {"main;handle;render", 3'000'000'000}, {"main;idle", 800'000'000}};
+  QVERIFY(CollapsedOf(*profile) == want);
+}
+
+void ServerClientTest::serverErrorIsReported() {
+  ServerClient client(base_);
+  auto tree = Await<QByteArray>([&](auto done) {
+    client.SelectMergeTree(kCpuType, QStringLiteral("{service_name=~\"(\"}"), range_, 0, std::move(done));
+  });
+  QVERIFY(tree.has_value());
+  QVERIFY(!tree->ok());
+  QCOMPARE(tree->status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(tree->status().message());
+  QVERIFY2(message.find("invalid regex") != std::string::npos, message.c_str());
+  QVERIFY2(message.find("invalid_argument") != std::string::npos, message.c_str());
+}
+
+void ServerClientTest::unreachableServerIsReported() {
+  // A port nothing listens on: bind one, note it, close it.
+  QTcpServer probe;
+  QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+  const quint16 port = probe.serverPort();
+  probe.close();
+  ServerClient client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)));
+  auto names = Await<QStringList>([&](auto done) { client.LabelNames({}, range_, std::move(done)); });
+  QVERIFY(names.has_value());
+  QVERIFY(!names->ok());
+  QCOMPARE(names->status().code(), absl::StatusCode::kUnavailable);
+}
+
+// The whole path: MainWindow > ServerPanel > ServerClient > the loader's
+// views, and the series and completion the pane shows.
+void ServerClientTest::mainWindowShowsServerProfile() {
+  MainWindow::Options options;
+  options.remember_recent = false;
+  options.interactive = false;
+  MainWindow window(options);
+  QSignalSpy ready(&window, &MainWindow::viewReady);
+  QSignalSpy failed(&window, &MainWindow::loadFailed);
+  window.ConnectToServer(base_, QStringLiteral("{service_name=\"viewer-test\"}"));
+  QVERIFY(window.server_panel() != nullptr);
+  QVERIFY(ready.wait(kTimeoutMs));
+  QCOMPARE(failed.count(), 0);
+  QVERIFY(window.view() != nullptr);
+  QCOMPARE(window.view()->top->total(), int64_t{5'000'000'000});
+  QCOMPARE(window.view()->sample_type.unit, std::string("nanoseconds"));
+  // Functions of the posted stacks, with their self time.
+  std::map<QString, int64_t> self;
+  for (const auto& row : window.view()->top->rows()) self[QString::fromStdString(row.name)] = row.flat;
+  QCOMPARE(self[QStringLiteral("render")], int64_t{3'000'000'000});
+  QCOMPARE(self[QStringLiteral("parse")], int64_t{1'200'000'000});
+  QCOMPARE(self[QStringLiteral("idle")], int64_t{800'000'000});
+
+  ServerPanel* panel = window.server_panel();
+  QTRY_VERIFY_WITH_TIMEOUT(!panel->series()->points().empty(), kTimeoutMs);
+  double total = 0;
+  for (const ServerSeriesPoint& p : panel->series()->points()) total += p.value;
+  QCOMPARE(total, 5'000'000'000.0);
+  QTRY_VERIFY_WITH_TIMEOUT(panel->Completions().contains(QStringLiteral("{service_name=\"viewer-test\"}")),
+                           kTimeoutMs);
+  QCOMPARE(panel->profile_types()->currentText(), kCpuType);
+
+  // A brush before the data: an empty merge, an empty view.
+  ready.clear();
+  const ServerTimeRange axis = panel->series()->range();
+  panel->series()->SetSelection(ServerTimeRange{axis.start_ms, axis.start_ms + 60'000});
+  QVERIFY(ready.wait(kTimeoutMs));
+  QCOMPARE(failed.count(), 0);
+  QCOMPARE(window.view()->top->total(), int64_t{0});
+  // A brush over the whole axis: everything again.
+  ready.clear();
+  panel->series()->SetSelection(std::nullopt);
+  QVERIFY(ready.wait(kTimeoutMs));
+  QCOMPARE(window.view()->top->total(), int64_t{5'000'000'000});
+}
+
+// A mouse drag on the series is the brush: its pixels map to times on the
+// axis; a click clears it (the whole axis).
+void ServerClientTest::seriesBrushSelectsRange() {
+  SeriesWidget series;
+  series.resize(416, 120);  // a plot 400 px wide (8 px margins)
+  series.SetSeries({{1'000'000, 5}, {1'200'000, 7}}, {1'000'000, 1'400'000}, 10'000, "count");
+  QSignalSpy selected(&series, &SeriesWidget::rangeSelected);
+  QTest::mousePress(&series, Qt::LeftButton, {}, QPoint(108, 60));
+  QTest::mouseMove(&series, QPoint(200, 60));
+  QTest::mouseRelease(&series, Qt::LeftButton, {}, QPoint(308, 60));
+  QCOMPARE(selected.count(), 1);
+  // x 108..308 of a 400 px plot from x 8: a quarter to three quarters.
+  QCOMPARE(selected[0][0].toLongLong(), qint64{1'100'000});
+  QCOMPARE(selected[0][1].toLongLong(), qint64{1'300'000});
+  QVERIFY(series.selection().has_value());
+  QTest::mouseClick(&series, Qt::LeftButton, {}, QPoint(150, 60));
+  QCOMPARE(selected.count(), 2);
+  QCOMPARE(selected[1][0].toLongLong(), qint64{1'000'000});
+  QCOMPARE(selected[1][1].toLongLong(), qint64{1'400'000});
+  QVERIFY(!series.selection().has_value());
+}
+
+void ServerClientTest::mainWindowShowsServerError() {
+  MainWindow::Options options;
+  options.remember_recent = false;
+  options.interactive = false;
+  MainWindow window(options);
+  QSignalSpy failed(&window, &MainWindow::loadFailed);
+  window.ConnectToServer(base_, QStringLiteral("{service_name=~\"(\"}"));
+  QVERIFY(failed.wait(kTimeoutMs));
+  QVERIFY2(failed[0][0].toString().contains(QStringLiteral("invalid regex")), qPrintable(failed[0][0].toString()));
+}
+
+}  // namespace kiln::viewer::qt
+
+QTEST_MAIN(kiln::viewer::qt::ServerClientTest)
+#include "server_client_test.moc"
