@@ -636,6 +636,12 @@ TEST_F(ServerE2eTest, OtlpProfilesOverHttpAndConnect) {
   EXPECT_THAT(r.body, HasSubstr("stack index 9 out of range"));
   r = Post("/v1development/profiles", "{}", "text/plain", tenant);
   EXPECT_EQ(r.status, 415) << r.body;
+  r = Post("/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export", "{}", "text/plain", tenant);
+  EXPECT_EQ(r.status, 415) << r.body;
+  // Both doors count under endpoint "otlp", not "push".
+  const std::string metrics = Get("/metrics").body;
+  EXPECT_THAT(metrics, HasSubstr("kiln_ingest_rejected_total{endpoint=\"otlp\",reason=\"unsupported_media_type\"} 2"));
+  EXPECT_THAT(metrics, HasSubstr("kiln_ingest_received_bytes_total{endpoint=\"otlp\"}"));
   Json services = Range();
   services["name"] = "service_name";
   Json names = Query("LabelValues", services, tenant)["names"];

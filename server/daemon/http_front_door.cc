@@ -444,11 +444,7 @@ void HttpFrontDoor::Install(httplib::Server* server) {
       body.data = request.SerializeAsString();
     }
     if (absl::Status s = ExportOtlp(*tenant, body.data); !s.ok()) {
-      const int status = s.code() == absl::StatusCode::kResourceExhausted ? 429
-                         : s.code() == absl::StatusCode::kUnavailable     ? 503
-                         : s.code() == absl::StatusCode::kInternal        ? 500
-                                                                          : 400;
-      PlainError(res, status, Msg(s));
+      PlainError(res, ConnectHttpStatus(s.code()), Msg(s));
       return;
     }
     const std::string answer =
@@ -461,16 +457,19 @@ void HttpFrontDoor::Install(httplib::Server* server) {
   const std::string procedure_pattern = R"(/[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+/[A-Za-z_][A-Za-z0-9_]*)";
   server->Post(procedure_pattern, [this](const httplib::Request& req, httplib::Response& res,
                                          const httplib::ContentReader& reader) {
-    const bool is_push = req.path == kPushPath || req.path == kOtlpExportPath;
+    // Ingest procedures are counted under their own endpoint in the metrics.
+    const char* ingest_endpoint = req.path == kPushPath        ? "push"
+                                  : req.path == kOtlpExportPath ? "otlp"
+                                                                : nullptr;
     auto fail = [&](const absl::Status& status, int http_status = 0, bool close = false,
                     std::string_view reason = "bad_request") {
-      if (is_push) metrics_->AddRejected("push", reason);
+      if (ingest_endpoint != nullptr) metrics_->AddRejected(ingest_endpoint, reason);
       ConnectError(res, status, http_status, close);
     };
     auto it = procedures_.find(req.path);
     const std::string encoding = EncodingOf(req);
     Body body = ReadBody(req, res, reader, options_.max_body_bytes);
-    if (is_push) metrics_->AddReceivedBytes("push", body.bytes);
+    if (ingest_endpoint != nullptr) metrics_->AddReceivedBytes(ingest_endpoint, body.bytes);
     if (it == procedures_.end()) {
       return fail(absl::UnimplementedError(fmt::format("unknown procedure {}; Kiln serves push.v1.PusherService/Push, "
                                                        "querier.v1.QuerierService/* and OTLP's ProfilesService/Export",
