@@ -23,10 +23,6 @@ class ActiveSettings {
   // The value of |name| for any event type (the last one set), or nullptr.
   const std::string* GetAny(std::string_view name) const;
   bool empty() const { return values_.empty(); }
-  template <typename Fn>
-  void ForEach(Fn&& fn) const {
-    for (const auto& [k, v] : values_) fn(k.first, k.second, v);
-  }
 
  private:
   std::map<std::pair<int64_t, std::string>, std::string, std::less<>> values_;

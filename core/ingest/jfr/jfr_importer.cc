@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -215,7 +214,6 @@ class RecordingParser {
       settings.Set(e.setting_id, std::move(e.setting_name), std::move(e.setting_value));
       return absl::OkStatus();
     }));
-    if (std::getenv("KILN_JFR_DEBUG_SETTINGS") != nullptr) DumpSettings(types, settings);
 
     ChoosePeriods(types, settings);
     // async-profiler states its mode once; later chunks keep it (as
@@ -315,14 +313,6 @@ class RecordingParser {
     }
     v.SkipField(f);
     return std::string();
-  }
-
-  void DumpSettings(const jfr::Types& types, const jfr::ActiveSettings& settings) {
-    settings.ForEach([&](int64_t id, const std::string& name, const std::string& value) {
-      const int ci = types.IndexOfId(id);
-      fprintf(stderr, "setting %s (%lld) %s=%s\n", ci >= 0 ? types.at(ci).name.c_str() : "?",
-              (long long)id, name.c_str(), value.c_str());
-    });
   }
 
   // Sampling period of each periodic kind in this chunk: the caller's rate,
