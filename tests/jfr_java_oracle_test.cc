@@ -13,10 +13,10 @@
 #include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/ingest/jfr/jfr_test_support.h"
 #include "core/testing/corpus.h"
 #include "kiln/ingest/jfr_importer.h"
 #include "nlohmann/json.hpp"
@@ -31,25 +31,6 @@ using Json = nlohmann::json;
 
 // "frame:line;…" root first -> summed value.
 using Collapsed = std::map<std::string, int64_t>;
-
-// `jfr summary`: event type -> count, for the rows with a count.
-std::map<std::string, int64_t> ParseSummary(const std::string& text) {
-  std::map<std::string, int64_t> out;
-  std::istringstream in(text);
-  std::string line;
-  bool in_table = false;
-  while (std::getline(in, line)) {
-    if (line.starts_with("====")) {
-      in_table = true;
-      continue;
-    }
-    std::istringstream row(line);
-    std::string name;
-    int64_t count = 0;
-    if (in_table && row >> name >> count && count > 0) out[name] = count;
-  }
-  return out;
-}
 
 // ISO-8601 durations as `jfr print --json` writes them: "PT0.020113786S",
 // "PT1M2.5S", "PT1H".
@@ -107,31 +88,6 @@ Collapsed CollapseKiln(const Profile& p, size_t type) {
   return out;
 }
 
-const Profile* FindProfile(const JfrRecording& r, std::string_view name, std::string_view type) {
-  for (const Profile& p : r.profiles) {
-    if (p.name == name && p.FindSampleType(type) >= 0) return &p;
-  }
-  return nullptr;
-}
-
-void ExpectSameStacks(const Collapsed& expected, const Collapsed& actual, const std::string& what) {
-  int differing = 0;
-  for (const auto& [stack, v] : expected) {
-    auto it = actual.find(stack);
-    const int64_t got = it == actual.end() ? 0 : it->second;
-    if (got != v && ++differing <= 3) {
-      ADD_FAILURE() << what << ": stack " << stack << "\n  jfr: " << v << ", kiln: " << got;
-    }
-  }
-  for (const auto& [stack, v] : actual) {
-    if (!expected.contains(stack) && ++differing <= 3) {
-      ADD_FAILURE() << what << ": kiln has a stack jfr does not: " << stack << " = " << v;
-    }
-  }
-  EXPECT_EQ(differing, 0) << what << ": " << expected.size() << " stacks in jfr, "
-                          << actual.size() << " in kiln";
-}
-
 class JfrJavaOracleTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -177,7 +133,8 @@ TEST_F(JfrJavaOracleTest, RecordingOfAJavaProgram) {
   // Every event type, counted as `jfr summary` counts it.
   ProcessResult summary = RunProcess({jfr_, "summary", recording_});
   ASSERT_EQ(summary.exit_code, 0) << summary.err;
-  const std::map<std::string, int64_t> counts = ParseSummary(summary.out);
+  std::map<std::string, int64_t> counts;
+  for (const auto& [type, count] : ParseJfrSummary(summary.out)) counts[type] = count;
   ASSERT_GT(counts.size(), 10u) << summary.out;
   for (const auto& [type, count] : counts) {
     auto it = r->event_counts.find(type);
@@ -192,7 +149,7 @@ TEST_F(JfrJavaOracleTest, RecordingOfAJavaProgram) {
   // CPU: one sample per execution sample (the JDK samples running threads
   // only), on the same stacks, the workload's hot loop on top.
   {
-    const Profile* cpu = FindProfile(*r, "process_cpu", "samples");
+    const Profile* cpu = FindJfrProfile(*r, "process_cpu", "samples");
     ASSERT_NE(cpu, nullptr);
     EXPECT_EQ(cpu->period, 10'000'000) << "the profile settings' 10 ms period";
     Collapsed expected;
@@ -215,7 +172,7 @@ TEST_F(JfrJavaOracleTest, RecordingOfAJavaProgram) {
 
   // Allocation samples: objects and the sampled weight in bytes.
   {
-    const Profile* memory = FindProfile(*r, "memory", "alloc_sample_objects");
+    const Profile* memory = FindJfrProfile(*r, "memory", "alloc_sample_objects");
     ASSERT_NE(memory, nullptr);
     const int bytes_type = memory->FindSampleType("alloc_sample_bytes");
     ASSERT_GE(bytes_type, 0);
@@ -234,7 +191,7 @@ TEST_F(JfrJavaOracleTest, RecordingOfAJavaProgram) {
   for (const auto& [event, profile] : {std::pair{"jdk.JavaMonitorEnter", "mutex"},
                                        std::pair{"jdk.ThreadPark", "block"}}) {
     SCOPED_TRACE(event);
-    const Profile* p = FindProfile(*r, profile, "contentions");
+    const Profile* p = FindJfrProfile(*r, profile, "contentions");
     ASSERT_NE(p, nullptr);
     const int delay_type = p->FindSampleType("delay");
     ASSERT_GE(delay_type, 0);

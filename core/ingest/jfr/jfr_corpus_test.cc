@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ingest/jfr/jfr_test_support.h"
 #include "core/testing/corpus.h"
 #include "kiln/base/gzip.h"
 #include "kiln/export/collapsed_writer.h"
@@ -38,36 +39,6 @@ bool IsJfrFile(const std::string& path) {
 const std::map<std::string, std::string>& ExpectedFailures() {
   static const auto* failures = new std::map<std::string, std::string>{};
   return *failures;
-}
-
-// (event type, count) rows of a `jfr summary` text dump with count > 0.
-// `jfr summary` keys its table by type id and names each id once, so when
-// chunks number their types differently (async-profiler's multi-chunk files)
-// a name can appear twice and stand for another type's events.
-std::vector<std::pair<std::string, int64_t>> ReadSummary(const std::string& path) {
-  std::vector<std::pair<std::string, int64_t>> out;
-  std::istringstream in(testing::ReadFileForTest(path));
-  std::string line;
-  bool in_table = false;
-  while (std::getline(in, line)) {
-    if (line.starts_with("====")) {
-      in_table = true;
-      continue;
-    }
-    if (!in_table) continue;
-    std::istringstream row(line);
-    std::string name;
-    int64_t count = 0;
-    if (row >> name >> count && count > 0) out.emplace_back(name, count);
-  }
-  return out;
-}
-
-const Profile* FindProfile(const JfrRecording& r, std::string_view name, std::string_view type) {
-  for (const Profile& p : r.profiles) {
-    if (p.name == name && p.FindSampleType(type) >= 0) return &p;
-  }
-  return nullptr;
 }
 
 int64_t Get(const std::map<std::string, int64_t>& m, const std::string& key) {
@@ -126,29 +97,6 @@ std::map<std::string, int64_t> CollapseWithLines(const Profile& p, size_t type, 
   return out;
 }
 
-// Reports up to a few differing stacks.
-void ExpectSameStacks(const std::map<std::string, int64_t>& expected,
-                      const std::map<std::string, int64_t>& actual, const std::string& what) {
-  int shown = 0;
-  int differing = 0;
-  for (const auto& [stack, v] : expected) {
-    auto it = actual.find(stack);
-    const int64_t got = it == actual.end() ? 0 : it->second;
-    if (got != v) {
-      ++differing;
-      if (shown++ < 3) ADD_FAILURE() << what << ": stack " << stack << "\n expected " << v << ", got " << got;
-    }
-  }
-  for (const auto& [stack, v] : actual) {
-    if (!expected.contains(stack) && v != 0) {
-      ++differing;
-      if (shown++ < 3) ADD_FAILURE() << what << ": unexpected stack " << stack << " = " << v;
-    }
-  }
-  EXPECT_EQ(differing, 0) << what << ": " << expected.size() << " expected stacks, "
-                          << actual.size() << " imported";
-}
-
 TEST(JfrCorpusTest, EveryRecordingMatchesJfrSummary) {
   KILN_SKIP_WITHOUT_CORPUS();
   int checked = 0;
@@ -166,7 +114,7 @@ TEST(JfrCorpusTest, EveryRecordingMatchesJfrSummary) {
 
     // Every event type, as `jfr summary` counts it: the same multiset of
     // counts, and the same count for every name the summary uses once.
-    const auto rows = ReadSummary(testing::CorpusPath("oracles/" + path + ".jfr-summary.txt"));
+    const auto rows = testing::ParseJfrSummary(testing::ReadFileForTest(testing::CorpusPath("oracles/" + path + ".jfr-summary.txt")));
     ASSERT_FALSE(rows.empty());
     std::map<std::string, int64_t> summary;
     std::map<std::string, int> uses;
@@ -193,8 +141,8 @@ TEST(JfrCorpusTest, EveryRecordingMatchesJfrSummary) {
     // sleeping threads are never CPU samples.
     const int64_t execution = Get(summary, "jdk.ExecutionSample");
     const int64_t wall_clock = Get(summary, "profiler.WallClockSample");
-    const Profile* cpu = FindProfile(*r, "process_cpu", "samples");
-    const Profile* wall = FindProfile(*r, "wall", "samples");
+    const Profile* cpu = testing::FindJfrProfile(*r, "process_cpu", "samples");
+    const Profile* wall = testing::FindJfrProfile(*r, "wall", "samples");
     const bool wall_mode = wall != nullptr && wall_clock == 0;
     if (wall_mode) {
       EXPECT_EQ(wall->Total(0), execution);
@@ -224,7 +172,7 @@ TEST(JfrCorpusTest, EveryRecordingMatchesJfrSummary) {
              CountedKind{"profiler.LiveObject", "memory", "live"},
          }) {
       const int64_t events = Get(summary, k.event);
-      const Profile* p = FindProfile(*r, k.profile, k.type);
+      const Profile* p = testing::FindJfrProfile(*r, k.profile, k.type);
       if (events == 0) {
         EXPECT_EQ(p, nullptr) << k.event;
         continue;
@@ -258,7 +206,7 @@ TEST(JfrCorpusTest, Jdk17ExecutionSamplesMatchJfrPrint) {
   const std::string path = "jfr/generated-jdk17/jdk17-workload-profile.jfr";
   auto r = ParseJfr(testing::ReadFileForTest(testing::CorpusPath(path)));
   ASSERT_TRUE(r.ok()) << r.status();
-  const Profile* cpu = FindProfile(*r, "process_cpu", "samples");
+  const Profile* cpu = testing::FindJfrProfile(*r, "process_cpu", "samples");
   ASSERT_NE(cpu, nullptr);
   EXPECT_EQ(cpu->period, 5'000'000);  // the recording's "period" = "5 ms"
   EXPECT_EQ(cpu->Total(1), cpu->Total(0) * 5'000'000);
@@ -307,7 +255,7 @@ TEST(JfrCorpusTest, StacksMatchJfrParserExpectedConversions) {
     const std::string name = m[3], type = m[4];
     auto r = ParseJfr(testing::ReadFileForTest(testing::CorpusPath(jfr)));
     ASSERT_TRUE(r.ok()) << r.status();
-    const Profile* p = FindProfile(*r, name, type);
+    const Profile* p = testing::FindJfrProfile(*r, name, type);
     ASSERT_NE(p, nullptr) << name << " " << type;
 
     // The expected values are counts x 10 ms (sample rate 100 Hz) for CPU
@@ -342,9 +290,9 @@ TEST(JfrCorpusTest, StacksMatchJfrParserExpectedConversions) {
       expected_first[stack] += periodic ? v1 / 10'000'000 : v1;
       expected_second[stack] += v2;
     }
-    ExpectSameStacks(expected_first, CollapseWithLines(*p, 0, 1), path + " [first value]");
+    testing::ExpectSameStacks(expected_first, CollapseWithLines(*p, 0, 1), path + " [first value]", true);
     if (!periodic && !lock && p->num_types() > 1) {
-      ExpectSameStacks(expected_second, CollapseWithLines(*p, 1, 1), path + " [second value]");
+      testing::ExpectSameStacks(expected_second, CollapseWithLines(*p, 1, 1), path + " [second value]", true);
     }
     ++compared;
   }
@@ -398,7 +346,7 @@ TEST(JfrCorpusTest, StacksMatchPyroscopeIngestGoldens) {
       for (auto& [stack, v] : actual) v = 1;
       for (auto& [stack, v] : expected) v = 1;
     }
-    ExpectSameStacks(expected, actual, path);
+    testing::ExpectSameStacks(expected, actual, path, true);
     ++compared;
   }
   EXPECT_GE(compared, 10);
