@@ -12,7 +12,7 @@
 #include "kiln/model/profile_type.h"
 #include "kiln/query/flame_graph.h"
 #include "kiln/storage/dataset.h"
-#include "server/daemon/tree_bytes_writer.h"
+#include "kiln/query/tree_bytes.h"
 
 namespace kiln::server {
 namespace {
