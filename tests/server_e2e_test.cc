@@ -430,6 +430,20 @@ TEST_F(ServerE2eTest, QuerierRpcsAnswer) {
   double sum = 0;
   for (const Json& p : sel["series"][0]["points"]) sum += p["value"].get<double>();
   EXPECT_EQ(static_cast<int64_t>(sum), cpu_total);
+  // Kiln's function metric: main.main's total is the call-site total above.
+  Reply fn = Post("/kiln.profiles.v1.ProfilesService/SelectFunctionSeries",
+                  Json({{"series", series_sel}, {"function", "main.main"}}).dump(), "application/json");
+  ASSERT_EQ(fn.status, 200) << fn.body;
+  double fn_sum = 0;
+  const Json fn_series = Json::parse(fn.body)["series"];
+  for (const Json& s : fn_series) {
+    for (const Json& p : s["points"]) fn_sum += p["value"].get<double>();
+  }
+  EXPECT_EQ(static_cast<int64_t>(fn_sum), Int64(under_main["total"])) << fn.body;
+  EXPECT_EQ(Post("/kiln.profiles.v1.ProfilesService/SelectFunctionSeries", Json({{"series", series_sel}}).dump(),
+                 "application/json")
+                .status,
+            400);
   series_sel["groupBy"] = {"handler"};
   series_sel["exemplarType"] = "EXEMPLAR_TYPE_INDIVIDUAL";
   sel = Query("SelectSeries", series_sel);

@@ -250,6 +250,7 @@ HttpFrontDoor::HttpFrontDoor(const IngestService* ingest, const QuerierService* 
   AddQuery(kQuerier, "GetProfileStats", &QuerierService::GetProfileStats);
   AddQuery(kQuerier, "AnalyzeQuery", &QuerierService::AnalyzeQuery);
   AddQuery("kiln.profiles.v1.ProfilesService", "SelectProfiles", &QuerierService::SelectProfiles);
+  AddQuery("kiln.profiles.v1.ProfilesService", "SelectFunctionSeries", &QuerierService::SelectFunctionSeries);
 }
 
 absl::Status HttpFrontDoor::ExportOtlp(const std::string& tenant, std::string_view request) const {

@@ -347,6 +347,20 @@ absl::StatusOr<perftools::profiles::Profile> QuerierService::SelectMergeProfile(
 
 absl::StatusOr<querier::v1::SelectSeriesResponse> QuerierService::SelectSeries(
     const std::string& tenant, const querier::v1::SelectSeriesRequest& req) const {
+  return SeriesOf(tenant, req, {});
+}
+
+absl::StatusOr<querier::v1::SelectSeriesResponse> QuerierService::SelectFunctionSeries(
+    const std::string& tenant, const kiln::profiles::v1::SelectFunctionSeriesRequest& req) const {
+  if (req.function().empty()) return absl::InvalidArgumentError("function: a frame name is required");
+  SeriesOptions function;
+  function.function = req.function();
+  function.function_self = req.self();
+  return SeriesOf(tenant, req.series(), function);
+}
+
+absl::StatusOr<querier::v1::SelectSeriesResponse> QuerierService::SeriesOf(
+    const std::string& tenant, const querier::v1::SelectSeriesRequest& req, const SeriesOptions& function) const {
   querier::v1::SelectMergeStacktracesRequest merge;
   merge.set_profile_typeid(req.profile_typeid());
   merge.set_label_selector(req.label_selector());
@@ -361,7 +375,7 @@ absl::StatusOr<querier::v1::SelectSeriesResponse> QuerierService::SelectSeries(
   if (req.has_limit() && req.limit() < 0) {
     return absl::InvalidArgumentError(fmt::format("limit ({}) must not be negative", req.limit()));
   }
-  SeriesOptions options;
+  SeriesOptions options = function;
   options.step_nanos = std::max<int64_t>(1, static_cast<int64_t>(req.step() * 1e9));
   options.group_by.assign(req.group_by().begin(), req.group_by().end());
   options.aggregation = req.has_aggregation() && req.aggregation() == types::v1::TIME_SERIES_AGGREGATION_TYPE_AVERAGE

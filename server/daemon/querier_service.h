@@ -61,8 +61,14 @@ class QuerierService {
   // Kiln's kiln.profiles.v1.ProfilesService (proto/kiln/profiles/v1).
   absl::StatusOr<kiln::profiles::v1::SelectProfilesResponse> SelectProfiles(
       const std::string& tenant, const kiln::profiles::v1::SelectProfilesRequest& req) const;
+  absl::StatusOr<querier::v1::SelectSeriesResponse> SelectFunctionSeries(
+      const std::string& tenant, const kiln::profiles::v1::SelectFunctionSeriesRequest& req) const;
 
  private:
+  // SelectSeries, with |function| (and function_self) taken from |function|.
+  absl::StatusOr<querier::v1::SelectSeriesResponse> SeriesOf(const std::string& tenant,
+                                                             const querier::v1::SelectSeriesRequest& req,
+                                                             const SeriesOptions& function) const;
   struct Range {
     int64_t start_nanos;
     int64_t end_nanos;
