@@ -9,11 +9,14 @@
 // nullable fields. kEnum values are indexes into the labels of the field's
 // config JSON `type.enum.text`, which the caller writes.
 // Ownership: a Frame owns its fields; Field references from AddField stay
-// valid until the next AddField.
+// valid as long as the frame (fields live in a deque, so adding one moves
+// none), which lets a caller add all fields first and then fill them row by
+// row.
 #ifndef KILN_PLUGIN_BACKEND_ARROW_DATA_FRAME_H_
 #define KILN_PLUGIN_BACKEND_ARROW_DATA_FRAME_H_
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -103,8 +106,8 @@ class Frame {
   // empty: no `meta` key.
   void set_meta_json(std::string json) { meta_json_ = std::move(json); }
   const std::string& meta_json() const { return meta_json_; }
-  const std::vector<Field>& fields() const { return fields_; }
-  std::vector<Field>& fields() { return fields_; }
+  const std::deque<Field>& fields() const { return fields_; }
+  std::deque<Field>& fields() { return fields_; }
   // Rows of the first field (0 without fields).
   size_t rows() const { return fields_.empty() ? 0 : fields_.front().size(); }
 
@@ -112,7 +115,7 @@ class Frame {
   std::string name_;
   std::string ref_id_;
   std::string meta_json_;
-  std::vector<Field> fields_;
+  std::deque<Field> fields_;
 };
 
 }  // namespace kiln::plugin
