@@ -463,6 +463,18 @@ TEST_F(ServerE2eTest, QuerierRpcsAnswer) {
   }
   EXPECT_GT(points, 0);
 
+  // Kiln's profile list: the go-push profile by the id it was pushed with,
+  // its total the whole profile's.
+  Reply listed = Post("/kiln.profiles.v1.ProfilesService/SelectProfiles", push_sel.dump(), "application/json");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  Json profiles = Json::parse(listed.body)["profiles"];
+  ASSERT_EQ(profiles.size(), 1u) << listed.body;
+  EXPECT_EQ(profiles[0]["id"], "6f1e1f38-59ad-4b6e-a6d0-7d6a6bd7b9a1");
+  EXPECT_EQ(Int64(profiles[0]["total"]), cpu_total);
+  Json bad_limit = push_sel;
+  bad_limit["limit"] = "-1";
+  EXPECT_EQ(Post("/kiln.profiles.v1.ProfilesService/SelectProfiles", bad_limit.dump(), "application/json").status, 400);
+
   // Diff of the two services: the same profile on both sides.
   Json left = merge, right = merge;
   right["labelSelector"] = "{service_name=\"go-push\"}";

@@ -1,6 +1,7 @@
 #include "kiln/storage/local_metastore.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <libdeflate.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "kiln/storage/block.h"
 
 namespace kiln::storage {
@@ -96,8 +98,10 @@ class LocalMetastore : public Metastore {
     if (journal_fd_ >= 0) ::close(journal_fd_);
   }
 
-  // Loads snapshot + journal; reports whether either existed.
-  absl::StatusOr<bool> Load() {
+  // Loads snapshot + journal; reports whether either existed. |writable|:
+  // also opens the journal for appending, dropping a torn tail; a reader
+  // leaves the files alone (a torn tail may be a commit being written).
+  absl::StatusOr<bool> Load(bool writable = true) {
     absl::MutexLock lock(&mu_);
     bool found = false;
     auto snapshot = ReadWholeFile(Path(kSnapshot));
@@ -126,6 +130,7 @@ class LocalMetastore : public Metastore {
       }
       journal_records_ = records->size();
     }
+    if (!writable) return found;
     journal_fd_ = ::open(Path(kJournal).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (journal_fd_ < 0) return ErrnoStatus("opening", Path(kJournal));
     // Drop a torn tail so new records follow the last complete one.
@@ -274,7 +279,101 @@ class LocalMetastore : public Metastore {
   uint32_t journal_records_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
+// Identity and size of a file, to notice that another process changed it.
+struct FileVersion {
+  bool exists = false;
+  ino_t inode = 0;
+  off_t size = 0;
+  int64_t mtime_nanos = 0;
+  bool operator==(const FileVersion&) const = default;
+};
+
+FileVersion VersionOf(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {true, st.st_ino, st.st_size, int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+// A read-only view of another process's LocalMetastore: the index is
+// reloaded (at most once per interval) when its files change. The writer
+// renames a new snapshot into place and then empties the journal, so a load
+// that saw the snapshot change while it read the journal is repeated.
+class LocalMetastoreReader : public Metastore {
+ public:
+  LocalMetastoreReader(std::string dir, absl::Duration interval) : dir_(std::move(dir)), interval_(interval) {}
+
+  absl::Status Reload() const {
+    const std::string snapshot = absl::StrCat(dir_, "/", kSnapshot), journal = absl::StrCat(dir_, "/", kJournal);
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      const FileVersion snap_before = VersionOf(snapshot), journal_before = VersionOf(journal);
+      auto loaded = std::make_shared<LocalMetastore>(dir_, LocalMetastoreOptions{});
+      auto found = loaded->Load(/*writable=*/false);
+      if (!found.ok()) return found.status();
+      if (!(VersionOf(snapshot) == snap_before)) continue;
+      absl::MutexLock lock(&mu_);
+      current_ = std::move(loaded);
+      snapshot_version_ = snap_before;
+      journal_version_ = journal_before;
+      checked_ = absl::Now();
+      return absl::OkStatus();
+    }
+    return absl::UnavailableError(absl::StrCat(dir_, ": the index kept changing while it was read; try again"));
+  }
+
+  absl::Status ReplaceBlocks(std::span<const v1::BlockMeta>, std::span<const std::string>, int64_t) override {
+    return ReadOnly();
+  }
+  absl::Status ForgetTombstones(std::span<const std::string>) override { return ReadOnly(); }
+  std::vector<BlockMetaPtr> QueryBlocks(std::string_view tenant, int64_t start_nanos,
+                                        int64_t end_nanos) const override {
+    return Current()->QueryBlocks(tenant, start_nanos, end_nanos);
+  }
+  std::vector<BlockMetaPtr> ListBlocks() const override { return Current()->ListBlocks(); }
+  std::vector<Tombstone> ListTombstones() const override { return Current()->ListTombstones(); }
+
+ private:
+  absl::Status ReadOnly() const {
+    return absl::FailedPreconditionError(absl::StrCat(dir_, " is opened read-only (its writer is another process)"));
+  }
+
+  // The index as of the last load, reloaded first when the files changed.
+  // A failed reload keeps serving the last good index.
+  std::shared_ptr<const LocalMetastore> Current() const {
+    bool stale = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (absl::Now() - checked_ >= interval_) {
+        checked_ = absl::Now();
+        stale = !(VersionOf(absl::StrCat(dir_, "/", kSnapshot)) == snapshot_version_) ||
+                !(VersionOf(absl::StrCat(dir_, "/", kJournal)) == journal_version_);
+      }
+    }
+    if (stale) (void)Reload();
+    absl::MutexLock lock(&mu_);
+    return current_;
+  }
+
+  const std::string dir_;
+  const absl::Duration interval_;
+  mutable absl::Mutex mu_;
+  mutable std::shared_ptr<const LocalMetastore> current_ ABSL_GUARDED_BY(mu_);
+  mutable FileVersion snapshot_version_ ABSL_GUARDED_BY(mu_);
+  mutable FileVersion journal_version_ ABSL_GUARDED_BY(mu_);
+  mutable absl::Time checked_ ABSL_GUARDED_BY(mu_);
+};
+
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<Metastore>> OpenLocalMetastoreReader(const std::string& dir,
+                                                                    absl::Duration reload_interval) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return absl::NotFoundError(absl::StrCat(dir, " is not a directory (expected a kiln data directory's meta/)"));
+  }
+  auto reader = std::make_unique<LocalMetastoreReader>(dir, reload_interval);
+  if (absl::Status s = reader->Reload(); !s.ok()) return s;
+  return reader;
+}
 
 absl::StatusOr<RebuiltIndex> RebuildFromObjects(ObjectStore* store) {
   RebuiltIndex out;

@@ -55,6 +55,7 @@ class LocalObjectStore : public ObjectStore {
       : root_(std::move(root)), options_(options) {}
 
   absl::Status Put(std::string_view key, std::string_view data) override {
+    if (options_.read_only) return ReadOnly();
     if (auto s = ValidateObjectKey(key); !s.ok()) return s;
     const std::string path = Path(key);
     const std::string dir = fs::path(path).parent_path().string();
@@ -114,6 +115,7 @@ class LocalObjectStore : public ObjectStore {
   }
 
   absl::Status Delete(std::string_view key) override {
+    if (options_.read_only) return ReadOnly();
     if (auto s = ValidateObjectKey(key); !s.ok()) return s;
     const std::string path = Path(key);
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError("deleting", path, errno);
@@ -136,6 +138,9 @@ class LocalObjectStore : public ObjectStore {
   }
 
  private:
+  absl::Status ReadOnly() const {
+    return absl::FailedPreconditionError(absl::StrCat("local directory ", root_, " is opened read-only"));
+  }
   std::string Path(std::string_view key) const { return absl::StrCat(root_, "/", std::string(key)); }
 
   absl::StatusOr<std::string> ReadRange(const std::string& path, uint64_t offset, uint64_t length) {
@@ -182,6 +187,13 @@ absl::StatusOr<std::unique_ptr<ObjectStore>> OpenLocalObjectStore(const std::str
                                                                   LocalObjectStoreOptions options) {
   if (root.empty()) return absl::InvalidArgumentError("local object store: empty directory path");
   std::error_code ec;
+  if (options.read_only) {
+    if (!fs::is_directory(root, ec)) {
+      return absl::NotFoundError(absl::StrCat("object directory ", root, " does not exist"));
+    }
+    const std::string absolute = fs::absolute(root, ec).lexically_normal().string();
+    return std::make_unique<LocalObjectStore>(ec ? root : absolute, options);
+  }
   fs::create_directories(root, ec);
   if (ec) return absl::UnavailableError(absl::StrCat("creating data directory ", root, ": ", ec.message()));
   const std::string absolute = fs::absolute(root, ec).lexically_normal().string();

@@ -131,6 +131,29 @@ TEST_F(MetastoreTest, SnapshotsKeepTheJournalShort) {
   EXPECT_EQ((*m)->ListTombstones().size(), 1u);
 }
 
+TEST_F(MetastoreTest, ReaderFollowsTheWriterAcrossSnapshotsAndNeverWrites) {
+  LocalMetastoreOptions options;
+  options.snapshot_every_records = 4;
+  auto writer = OpenLocalMetastore(dir_, nullptr, options);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  ASSERT_TRUE((*writer)->AddBlock(Meta("a", "t", 0, 1)).ok());
+  auto reader = OpenLocalMetastoreReader(dir_, absl::ZeroDuration());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->ListBlocks().size(), 1u);
+  // Commits past a snapshot (which empties the journal) are all seen.
+  for (int i = 0; i < 9; ++i) ASSERT_TRUE((*writer)->AddBlock(Meta("b" + std::to_string(i), "t", 0, 1)).ok());
+  EXPECT_EQ((*reader)->ListBlocks().size(), 10u);
+  EXPECT_EQ((*reader)->QueryBlocks("t", 0, 1).size(), 10u);
+  // A torn tail (a commit being written) is not cut by the reader.
+  const std::string journal = dir_ + "/metastore.journal";
+  { std::ofstream(journal, std::ios::app | std::ios::binary) << std::string("\x30\0\0\0xx", 6); }
+  const auto size = fs::file_size(journal);
+  EXPECT_EQ((*reader)->ListBlocks().size(), 10u);
+  EXPECT_EQ(fs::file_size(journal), size);
+  EXPECT_EQ((*reader)->AddBlock(Meta("c", "t", 0, 1)).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(OpenLocalMetastoreReader(dir_ + "/missing").status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(MetastoreTest, RebuildsFromObjectsHonouringFinishedAndUnfinishedCompactions) {
   MemoryObjectStore store;
   DatasetBuilder builder("t", "svc");

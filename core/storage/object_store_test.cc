@@ -86,6 +86,25 @@ TEST(LocalObjectStoreTest, IgnoresAndCleansTemporaryFilesOfACrashedPut) {
   fs::remove_all(dir);
 }
 
+TEST(LocalObjectStoreTest, ReadOnlyLeavesTheWritersFilesAlone) {
+  const std::string dir = TempDir("readonly");
+  fs::create_directories(dir + "/segments/0");
+  { std::ofstream(dir + "/segments/0/x.kb.tmp-123-1") << "being written"; }
+  { std::ofstream(dir + "/segments/0/y.kb") << "done"; }
+  LocalObjectStoreOptions options;
+  options.read_only = true;
+  auto store = OpenLocalObjectStore(dir, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_TRUE(fs::exists(dir + "/segments/0/x.kb.tmp-123-1"));
+  EXPECT_EQ(*(*store)->Get("segments/0/y.kb"), "done");
+  EXPECT_EQ((*store)->Put("segments/0/z.kb", "no").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*store)->Delete("segments/0/y.kb").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(fs::exists(dir + "/segments/0/y.kb"));
+  EXPECT_EQ(OpenLocalObjectStore(dir + "/missing", options).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_FALSE(fs::exists(dir + "/missing"));
+  fs::remove_all(dir);
+}
+
 TEST(LocalObjectStoreTest, ErrorsNameThePath) {
   auto store = OpenLocalObjectStore("/proc/kiln-cannot-create-this");
   ASSERT_FALSE(store.ok());

@@ -236,18 +236,20 @@ HttpFrontDoor::HttpFrontDoor(const IngestService* ingest, const QuerierService* 
     if (absl::Status s = ExportOtlp(tenant, body); !s.ok()) return s;
     return EncodeMessage(codec, OtlpExportResponse());
   };
-  AddQuery("ProfileTypes", &QuerierService::ProfileTypes);
-  AddQuery("LabelNames", &QuerierService::LabelNames);
-  AddQuery("LabelValues", &QuerierService::LabelValues);
-  AddQuery("Series", &QuerierService::Series);
-  AddQuery("SelectMergeStacktraces", &QuerierService::SelectMergeStacktraces);
-  AddQuery("SelectMergeSpanProfile", &QuerierService::SelectMergeSpanProfile);
-  AddQuery("SelectMergeProfile", &QuerierService::SelectMergeProfile);
-  AddQuery("SelectSeries", &QuerierService::SelectSeries);
-  AddQuery("SelectHeatmap", &QuerierService::SelectHeatmap);
-  AddQuery("Diff", &QuerierService::Diff);
-  AddQuery("GetProfileStats", &QuerierService::GetProfileStats);
-  AddQuery("AnalyzeQuery", &QuerierService::AnalyzeQuery);
+  const std::string kQuerier = "querier.v1.QuerierService";
+  AddQuery(kQuerier, "ProfileTypes", &QuerierService::ProfileTypes);
+  AddQuery(kQuerier, "LabelNames", &QuerierService::LabelNames);
+  AddQuery(kQuerier, "LabelValues", &QuerierService::LabelValues);
+  AddQuery(kQuerier, "Series", &QuerierService::Series);
+  AddQuery(kQuerier, "SelectMergeStacktraces", &QuerierService::SelectMergeStacktraces);
+  AddQuery(kQuerier, "SelectMergeSpanProfile", &QuerierService::SelectMergeSpanProfile);
+  AddQuery(kQuerier, "SelectMergeProfile", &QuerierService::SelectMergeProfile);
+  AddQuery(kQuerier, "SelectSeries", &QuerierService::SelectSeries);
+  AddQuery(kQuerier, "SelectHeatmap", &QuerierService::SelectHeatmap);
+  AddQuery(kQuerier, "Diff", &QuerierService::Diff);
+  AddQuery(kQuerier, "GetProfileStats", &QuerierService::GetProfileStats);
+  AddQuery(kQuerier, "AnalyzeQuery", &QuerierService::AnalyzeQuery);
+  AddQuery("kiln.profiles.v1.ProfilesService", "SelectProfiles", &QuerierService::SelectProfiles);
 }
 
 absl::Status HttpFrontDoor::ExportOtlp(const std::string& tenant, std::string_view request) const {
@@ -261,9 +263,9 @@ absl::Status HttpFrontDoor::ExportOtlp(const std::string& tenant, std::string_vi
 }
 
 template <typename Req, typename Resp>
-void HttpFrontDoor::AddQuery(const std::string& method,
+void HttpFrontDoor::AddQuery(const std::string& service, const std::string& method,
                              absl::StatusOr<Resp> (QuerierService::*fn)(const std::string&, const Req&) const) {
-  procedures_["/querier.v1.QuerierService/" + method] =
+  procedures_["/" + service + "/" + method] =
       [this, fn, method](const std::string& tenant, ConnectCodec codec,
                          std::string_view body) -> absl::StatusOr<std::string> {
     Req req;

@@ -58,8 +58,9 @@ class HttpFrontDoor {
   // Runs one Connect procedure: decoded request in, encoded response out.
   using Procedure = std::function<absl::StatusOr<std::string>(const std::string& tenant, ConnectCodec codec,
                                                               std::string_view body)>;
+  // Serves |fn| at /<service>/<method>.
   template <typename Req, typename Resp>
-  void AddQuery(const std::string& method,
+  void AddQuery(const std::string& service, const std::string& method,
                 absl::StatusOr<Resp> (QuerierService::*fn)(const std::string&, const Req&) const);
   // Stores a binary OTLP ExportProfilesServiceRequest; the status carries
   // the Connect code of a rejection.

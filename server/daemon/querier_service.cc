@@ -12,7 +12,7 @@
 #include "kiln/model/profile_type.h"
 #include "kiln/query/flame_graph.h"
 #include "kiln/storage/dataset.h"
-#include "server/daemon/tree_bytes_writer.h"
+#include "kiln/query/tree_bytes.h"
 
 namespace kiln::server {
 namespace {
@@ -474,6 +474,32 @@ absl::StatusOr<types::v1::GetProfileStatsResponse> QuerierService::GetProfileSta
 absl::StatusOr<querier::v1::AnalyzeQueryResponse> QuerierService::AnalyzeQuery(
     const std::string&, const querier::v1::AnalyzeQueryRequest&) const {
   return absl::UnimplementedError("AnalyzeQuery is not served yet");
+}
+
+absl::StatusOr<kiln::profiles::v1::SelectProfilesResponse> QuerierService::SelectProfiles(
+    const std::string& tenant, const kiln::profiles::v1::SelectProfilesRequest& req) const {
+  querier::v1::SelectMergeStacktracesRequest merge;
+  merge.set_profile_typeid(req.profile_typeid());
+  merge.set_label_selector(req.label_selector());
+  merge.set_start(req.start());
+  merge.set_end(req.end());
+  *merge.mutable_span_selector() = req.span_selector();
+  auto sel = Selection(tenant, merge);
+  if (!sel.ok()) return sel.status();
+  if (req.limit() < 0 || req.limit() > 100000) {
+    return absl::InvalidArgumentError(fmt::format("limit ({}) must be within 0..100000", req.limit()));
+  }
+  auto profiles = engine_->SelectProfiles(*sel, static_cast<uint64_t>(req.limit()));
+  if (!profiles.ok()) return profiles.status();
+  kiln::profiles::v1::SelectProfilesResponse out;
+  for (const ProfileSummary& p : *profiles) {
+    kiln::profiles::v1::ProfileSummary* ps = out.add_profiles();
+    ps->set_id(storage::FormatProfileId(p.id));
+    ps->set_timestamp(p.timestamp_nanos / kNanosPerMilli);
+    SetLabels(p.labels, ps->mutable_labels());
+    ps->set_total(p.total);
+  }
+  return out;
 }
 
 }  // namespace kiln::server

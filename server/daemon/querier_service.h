@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "kiln/query/query_engine.h"
+#include "kiln/profiles/v1/profiles.pb.h"
 #include "querier/v1/querier.pb.h"
 #include "types/v1/types.pb.h"
 
@@ -57,6 +58,9 @@ class QuerierService {
       const std::string& tenant, const types::v1::GetProfileStatsRequest& req) const;
   absl::StatusOr<querier::v1::AnalyzeQueryResponse> AnalyzeQuery(const std::string& tenant,
                                                                  const querier::v1::AnalyzeQueryRequest& req) const;
+  // Kiln's kiln.profiles.v1.ProfilesService (proto/kiln/profiles/v1).
+  absl::StatusOr<kiln::profiles::v1::SelectProfilesResponse> SelectProfiles(
+      const std::string& tenant, const kiln::profiles::v1::SelectProfilesRequest& req) const;
 
  private:
   struct Range {

@@ -79,7 +79,7 @@ class ServerClient : public QObject {
   void SelectSeries(const QString& profile_type_id, const QString& selector, ServerTimeRange range,
                     double step_seconds, Callback<std::vector<ServerSeries>> done);
   // The merged tree of the selection as Pyroscope's tree bytes
-  // (PROFILE_FORMAT_TREE; tree_bytes_profile.h reads them). |max_nodes| 0:
+  // (PROFILE_FORMAT_TREE; kiln/query/tree_bytes.h reads them). |max_nodes| 0:
   // the server's default.
   void SelectMergeTree(const QString& profile_type_id, const QString& selector, ServerTimeRange range,
                        int64_t max_nodes, Callback<QByteArray> done);

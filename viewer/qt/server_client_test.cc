@@ -28,7 +28,8 @@
 #include "viewer/qt/server_client.h"
 #include "viewer/qt/server_panel.h"
 #include "viewer/qt/top_table_item_model.h"
-#include "viewer/qt/tree_bytes_profile.h"
+#include "kiln/export/tree_to_profile.h"
+#include "kiln/query/tree_bytes.h"
 
 namespace kiln::viewer::qt {
 namespace {
@@ -77,8 +78,6 @@ class ServerClientTest : public QObject {
  private Q_SLOTS:
   void initTestCase();
   void cleanupTestCase();
-  void treeBytesRoundTrip();
-  void treeBytesErrors();
   void listsTypesAndLabels();
   void seriesTotal();
   void mergedTreeMatchesPost();
@@ -149,38 +148,6 @@ void ServerClientTest::cleanupTestCase() {
   }
 }
 
-void ServerClientTest::treeBytesRoundTrip() {
-  // The example of docs/api.md: shop's 5 s tree.
-  const QByteArray bytes =
-      QByteArray::fromBase64("AAABBG1haW4AAgZoYW5kbGUAAgVwYXJzZYCYmrwEAAZyZW5kZXKAvMGWCwAEaWRsZYCQvP0CAA==");
-  absl::StatusOr<Profile> profile =
-      ProfileFromTreeBytes(std::string_view(bytes.data(), bytes.size()), {"cpu", "nanoseconds"});
-  QVERIFY2(profile.ok(), std::string(profile.status().message()).c_str());
-  QCOMPARE(profile->Total(0), int64_t{5'000'000'000});
-  const std::map<std::string, int64_t> want = {
-      {"main;handle;parse", 1'200'000'000}, {"main;handle;render", 3'000'000'000}, {"main;idle", 800'000'000}};
-  QVERIFY(CollapsedOf(*profile) == want);
-  // Empty bytes: an empty selection, an empty profile.
-  absl::StatusOr<Profile> empty = ProfileFromTreeBytes({}, {"cpu", "nanoseconds"});
-  QVERIFY(empty.ok());
-  QCOMPARE(empty->num_samples(), size_t{0});
-}
-
-void ServerClientTest::treeBytesErrors() {
-  const QByteArray good =
-      QByteArray::fromBase64("AAABBG1haW4AAgZoYW5kbGUAAgVwYXJzZYCYmrwEAAZyZW5kZXKAvMGWCwAEaWRsZYCQvP0CAA==");
-  for (qsizetype cut : {qsizetype{1}, qsizetype{5}, qsizetype{12}, good.size() - 1}) {
-    absl::StatusOr<Profile> p = ProfileFromTreeBytes(std::string_view(good.data(), cut), {"cpu", "nanoseconds"});
-    QVERIFY2(!p.ok(), qPrintable(QStringLiteral("cut at %1").arg(cut)));
-    QVERIFY(p.status().message().find("offset") != std::string_view::npos);
-  }
-  QByteArray trailing = good + QByteArray(1, '\0');
-  absl::StatusOr<Profile> p =
-      ProfileFromTreeBytes(std::string_view(trailing.data(), trailing.size()), {"cpu", "nanoseconds"});
-  QVERIFY(!p.ok());
-  QVERIFY(p.status().message().find("after the end") != std::string_view::npos);
-}
-
 void ServerClientTest::listsTypesAndLabels() {
   ServerClient client(base_);
   auto types = Await<std::vector<ServerProfileType>>(
@@ -236,13 +203,13 @@ void ServerClientTest::mergedTreeMatchesPost() {
   });
   QVERIFY(tree.has_value());
   QVERIFY2(tree->ok(), std::string(tree->status().message()).c_str());
-  absl::StatusOr<Profile> profile =
-      ProfileFromTreeBytes(std::string_view((*tree)->data(), (*tree)->size()), {"cpu", "nanoseconds"});
-  QVERIFY2(profile.ok(), std::string(profile.status().message()).c_str());
-  QCOMPARE(profile->Total(0), int64_t{5'000'000'000});
+  absl::StatusOr<Tree> merged = ReadTreeBytes(std::string_view((*tree)->data(), (*tree)->size()));
+  QVERIFY2(merged.ok(), std::string(merged.status().message()).c_str());
+  const Profile profile = TreeToProfile(*merged, {"cpu", "nanoseconds"});
+  QCOMPARE(profile.Total(0), int64_t{5'000'000'000});
   const std::map<std::string, int64_t> want = {
       {"main;handle;parse", 1'200'000'000}, {"main;handle;render", 3'000'000'000}, {"main;idle", 800'000'000}};
-  QVERIFY(CollapsedOf(*profile) == want);
+  QVERIFY(CollapsedOf(profile) == want);
 }
 
 void ServerClientTest::serverErrorIsReported() {

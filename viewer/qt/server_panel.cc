@@ -13,8 +13,9 @@
 #include <QStringListModel>
 #include <QVBoxLayout>
 
+#include "kiln/export/tree_to_profile.h"
+#include "kiln/query/tree_bytes.h"
 #include "viewer/qt/series_widget.h"
-#include "viewer/qt/tree_bytes_profile.h"
 
 namespace kiln::viewer::qt {
 namespace {
@@ -204,14 +205,16 @@ void ServerPanel::LoadRange(ServerTimeRange range) {
       [this, request, range, chosen, selector, server](absl::StatusOr<QByteArray> tree) {
         if (request != tree_request_) return;
         if (!tree.ok()) return ShowError(tree.status());
-        absl::StatusOr<Profile> profile =
-            ProfileFromTreeBytes(std::string_view(tree->constData(), static_cast<size_t>(tree->size())),
-                                 {chosen.sample_type.toStdString(), chosen.sample_unit.toStdString()});
-        if (!profile.ok()) return ShowError(profile.status());
-        profile->name = chosen.name.toStdString();
-        profile->period_type = {chosen.period_type.toStdString(), chosen.period_unit.toStdString()};
-        profile->time_nanos = range.start_ms * 1'000'000;
-        profile->duration_nanos = (range.end_ms - range.start_ms) * 1'000'000;
+        absl::StatusOr<Tree> merged =
+            ReadTreeBytes(std::string_view(tree->constData(), static_cast<size_t>(tree->size())));
+        if (!merged.ok()) return ShowError(merged.status());
+        // One sample per node with a self: the viewer's usual pipeline
+        // (flame graph, top table, sandwich) then runs on it.
+        Profile profile = TreeToProfile(*merged, {chosen.sample_type.toStdString(), chosen.sample_unit.toStdString()});
+        profile.name = chosen.name.toStdString();
+        profile.period_type = {chosen.period_type.toStdString(), chosen.period_unit.toStdString()};
+        profile.time_nanos = range.start_ms * 1'000'000;
+        profile.duration_nanos = (range.end_ms - range.start_ms) * 1'000'000;
         const QString fmt = QStringLiteral("yyyy-MM-dd hh:mm:ss");
         // The "path" is a title: kiln server, the selection and the range.
         QString title = QStringLiteral("kiln server %1: %2 %3, %4 – %5")
@@ -222,7 +225,7 @@ void ServerPanel::LoadRange(ServerTimeRange range) {
         // remain in the title (a URL path or a regex in the selector).
         title.replace(QLatin1Char('/'), QChar(0x2215));
         std::vector<Profile> profiles;
-        profiles.push_back(std::move(*profile));
+        profiles.push_back(std::move(profile));
         status_->setText(tr("%1 stacks in the selected range").arg(profiles[0].num_samples()));
         Q_EMIT documentReady(std::make_shared<const ProfileDocument>(title.toStdString(), std::move(profiles)));
       });

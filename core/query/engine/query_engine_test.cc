@@ -230,6 +230,34 @@ TEST_P(QueryEngineTest, FunctionSeriesEqualsTheTreesSelfAndTotal) {
   EXPECT_EQ(static_cast<int64_t>((*s)[0].points[0].value), total);
 }
 
+TEST_P(QueryEngineTest, ProfilesListsEachStoredProfileNewestFirst) {
+  ProfileSelection sel = Select(kInuse, start_, end_);
+  sel.matchers = {*LabelMatcher::Create(LabelMatcher::Op::kEqual, "pod", "odd")};
+  auto listed = engine_->SelectProfiles(sel, 0);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  std::vector<const RawProfile*> odd;
+  for (const RawProfile& r : raw_) {
+    if (r.labels.Get("pod") == "odd") odd.push_back(&r);
+  }
+  std::sort(odd.begin(), odd.end(),
+            [](const RawProfile* a, const RawProfile* b) { return a->profile.time_nanos > b->profile.time_nanos; });
+  ASSERT_EQ(listed->size(), odd.size());
+  for (size_t i = 0; i < odd.size(); ++i) {
+    const ProfileSummary& got = (*listed)[i];
+    EXPECT_EQ(got.id, odd[i]->id) << i;
+    EXPECT_EQ(got.timestamp_nanos, odd[i]->profile.time_nanos) << i;
+    EXPECT_EQ(got.total, odd[i]->profile.Total(odd[i]->profile.FindSampleType("inuse_space"))) << i;
+    EXPECT_EQ(got.labels.Get("pod"), "odd");
+    EXPECT_EQ(got.labels.Get("service_name"), "parca");
+  }
+  // The newest two only.
+  auto two = engine_->SelectProfiles(sel, 2);
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[1].id, odd[1]->id);
+  EXPECT_FALSE(engine_->SelectProfiles(sel, 100001).ok());
+}
+
 TEST_P(QueryEngineTest, HeatmapCountsEveryProfileOnce) {
   HeatmapOptions options;
   options.step_nanos = 6000000000;

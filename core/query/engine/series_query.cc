@@ -265,4 +265,43 @@ absl::StatusOr<std::vector<HeatmapSeries>> QueryEngine::SelectHeatmap(const Prof
   return out;
 }
 
+absl::StatusOr<std::vector<ProfileSummary>> QueryEngine::SelectProfiles(const ProfileSelection& sel,
+                                                                        uint64_t limit) const {
+  if (auto s = CheckRange(sel.start_nanos, sel.end_nanos); !s.ok()) return s;
+  if (sel.profile_type.empty()) return absl::InvalidArgumentError("a profile type is required");
+  if (limit == 0) limit = 100;
+  if (limit > 100000) return absl::InvalidArgumentError(absl::StrCat("limit ", limit, " is above 100000"));
+  const unsigned sections = !sel.call_site.empty() || !sel.span_ids.empty() || !sel.trace_ids.empty()
+                                ? storage::kAllSections
+                                : storage::kSectionIndex | storage::kSectionProfiles;
+  const std::vector<PlannedDataset> plan = Plan(sel.tenant, sel.start_nanos, sel.end_nanos, sel.profile_type, sel.matchers);
+  auto points = GatherPoints(plan.size(), limits_.parallelism, [&](size_t i) { return Load(plan[i], sections); }, sel,
+                             PointOptions{});
+  if (!points.ok()) return points.status();
+  auto newer = [](const Point& a, const Point& b) {
+    if (a.time_nanos != b.time_nanos) return a.time_nanos > b.time_nanos;
+    return a.exemplar.profile_id < b.exemplar.profile_id;
+  };
+  std::sort(points->begin(), points->end(), newer);
+  // A profile whose samples carry labels (pprof's per-sample labels) is
+  // stored as one row per label set; the list shows it once, with the total
+  // of its rows and the labels they share.
+  std::vector<ProfileSummary> out;
+  for (Point& p : *points) {
+    if (!out.empty() && out.back().id == p.exemplar.profile_id && out.back().timestamp_nanos == p.time_nanos) {
+      ProfileSummary& merged = out.back();
+      merged.total += p.value;
+      std::vector<LabelSet::Pair> shared;
+      for (const auto& [name, value] : merged.labels.pairs()) {
+        if (p.exemplar.labels.Get(name) == value) shared.emplace_back(name, value);
+      }
+      merged.labels = LabelSet(std::move(shared));
+      continue;
+    }
+    if (out.size() == limit) break;
+    out.push_back({p.exemplar.profile_id, p.time_nanos, std::move(p.exemplar.labels), p.value});
+  }
+  return out;
+}
+
 }  // namespace kiln

@@ -115,6 +115,18 @@ struct HeatmapOptions {
   uint32_t buckets = 20;
 };
 
+// One stored profile of a selection: a row of a "profiles in range" table,
+// from which a single profile can be opened (by id).
+struct ProfileSummary {
+  storage::ProfileId id{};
+  int64_t timestamp_nanos = 0;
+  // The series' labels, internal (__*) ones left out. A profile stored as
+  // several series (pprof sample labels) is listed once, with the labels
+  // its series share and the sum of their totals.
+  LabelSet labels;
+  int64_t total = 0;  // of the selected samples (span/call-site filters apply)
+};
+
 struct DataStats {
   bool data_ingested = false;
   int64_t oldest_nanos = 0;
@@ -150,6 +162,10 @@ class QueryEngine {
                                                        const SeriesOptions& options) const;
   absl::StatusOr<std::vector<HeatmapSeries>> SelectHeatmap(const ProfileSelection& selection,
                                                            const HeatmapOptions& options) const;
+  // The selection's profiles, newest first (ties by id), at most |limit|
+  // (1..100000; 0 means 100).
+  absl::StatusOr<std::vector<ProfileSummary>> SelectProfiles(const ProfileSelection& selection,
+                                                             uint64_t limit) const;
   DataStats GetDataStats(const std::string& tenant) const;
 
   const QueryLimits& limits() const { return limits_; }

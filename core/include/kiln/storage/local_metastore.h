@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "kiln/storage/metastore.h"
 #include "kiln/storage/object_store.h"
 
@@ -28,6 +29,13 @@ struct LocalMetastoreOptions {
 // read, to rebuild a lost index.
 absl::StatusOr<std::unique_ptr<Metastore>> OpenLocalMetastore(const std::string& dir, ObjectStore* store,
                                                               LocalMetastoreOptions options = {});
+
+// A read-only view of a metastore another process writes (a stateless
+// reader beside `kiln server`): the files are never written; the index is
+// reloaded when they change, checked at most once per |reload_interval|.
+// Writes answer FailedPrecondition. NotFound when |dir| does not exist.
+absl::StatusOr<std::unique_ptr<Metastore>> OpenLocalMetastoreReader(
+    const std::string& dir, absl::Duration reload_interval = absl::Seconds(1));
 
 // What a rebuild found: the visible blocks (every readable object not
 // superseded by a block compacted from it), the superseded ones still

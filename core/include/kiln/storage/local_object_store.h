@@ -16,6 +16,10 @@ struct LocalObjectStoreOptions {
   // fsync files and directories on Put (turn off only in benchmarks that
   // measure something else).
   bool sync = true;
+  // A reader beside the writing process: the directory must exist, Open
+  // leaves the writer's temporaries alone, Put and Delete answer
+  // FailedPrecondition.
+  bool read_only = false;
 };
 
 // Creates |root| when missing. Fails when it cannot be created or written.
