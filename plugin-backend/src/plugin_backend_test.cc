@@ -203,6 +203,32 @@ TEST_F(PluginBackendTest, ResourcesAnswerJsonAndErrors) {
   EXPECT_NE(Json::parse(r.body)["error"].get<std::string>().find("offset"), std::string::npos) << r.body;
 }
 
+TEST_F(PluginBackendTest, InstancesAreCachedUntilTheDatasourceIsSaved) {
+  DatasourceInstances instances;
+  pluginv2::PluginContext context;
+  auto* ds = context.mutable_datasourceinstancesettings();
+  ds->set_uid("kiln");
+  ds->set_lastupdatedms(1);
+  ds->set_jsondata(R"({"mode":"storage","storagePath":")" + dir_ + R"(/nowhere"})");
+  // A directory that is not (yet) a kiln data directory: an error naming
+  // it, and nothing cached, so creating it or fixing the path takes effect.
+  auto missing = instances.Get(context);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("/nowhere"), std::string_view::npos) << missing.status();
+  EXPECT_EQ(instances.size(), 0u);
+  ds->set_jsondata(R"({"mode":"storage","storagePath":")" + dir_ + R"("})");
+  auto first = instances.Get(context);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(instances.Get(context)->get(), first->get());  // same instance while unchanged
+  ds->set_lastupdatedms(2);                                // saved again
+  auto second = instances.Get(context);
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(second->get(), first->get());
+  EXPECT_EQ(instances.builds(), 2u);
+  EXPECT_EQ(instances.size(), 1u);
+  EXPECT_EQ(instances.Get(pluginv2::PluginContext()).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(PluginBackendTest, BadSelectionsAreTheQuerysOwnError) {
   PluginQuery q = Query(QueryKind::kProfile, "{pod=}");
   auto frames = RunQuery(q, instance_, {});
