@@ -170,6 +170,8 @@ class ServerBackend : public ProfileBackend {
     return tree;
   }
 
+  bool TruncatesTrees() const override { return true; }
+
   absl::StatusOr<std::string> MergePprof(const BackendSelection& selection) override {
     querier::v1::SelectMergeProfileRequest req;
     req.set_profile_typeid(selection.profile_type);
