@@ -50,6 +50,12 @@ class ProfileBackend {
   // The merged call tree; nodes beyond |max_nodes| may already be folded
   // into "other" (a server truncates before sending).
   virtual absl::StatusOr<Tree> MergeTree(const BackendSelection& selection, int64_t max_nodes) = 0;
+  // Whether MergeTree's trees come already truncated to |max_nodes| (a
+  // server's do, by the same rule). Callers then lay them out as they are:
+  // truncating twice folds more nodes than the rule does (the first pass's
+  // "other" nodes count among the largest) and can give a parent two
+  // children named "other".
+  virtual bool TruncatesTrees() const { return false; }
   // The merged profile as gzip-free pprof bytes (perftools.profiles.Profile).
   virtual absl::StatusOr<std::string> MergePprof(const BackendSelection& selection) = 0;
   virtual absl::StatusOr<std::vector<TimeSeries>> SelectSeries(const BackendSelection& selection,

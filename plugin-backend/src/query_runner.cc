@@ -26,12 +26,17 @@ int64_t MaxNodesOf(const PluginQuery& q, const DatasourceSettings& settings) {
   return q.max_nodes > 0 ? q.max_nodes : settings.default_max_nodes;
 }
 
+// The layout's own truncation: none for trees the backend truncated already.
+int64_t LayoutMaxNodes(int64_t max_nodes, const ProfileBackend& backend) {
+  return backend.TruncatesTrees() ? 0 : max_nodes;
+}
+
 absl::StatusOr<Frame> FlameGraphOf(const PluginQuery& q, const DatasourceInstance& instance) {
   const int64_t max_nodes = MaxNodesOf(q, instance.settings);
   auto tree = instance.backend->MergeTree(SelectionOf(q), max_nodes);
   if (!tree.ok()) return tree.status();
-  return FlameGraphFrame(BuildNestedSet(LayoutFlameGraph(*tree, max_nodes)), q.ref_id,
-                         UnitOfProfileType(q.profile_type_id));
+  const FlameGraphLayout layout = LayoutFlameGraph(*tree, LayoutMaxNodes(max_nodes, *instance.backend));
+  return FlameGraphFrame(BuildNestedSet(layout), q.ref_id, UnitOfProfileType(q.profile_type_id));
 }
 
 absl::StatusOr<Frame> DiffOf(const PluginQuery& q, const DatasourceInstance& instance) {
@@ -47,8 +52,10 @@ absl::StatusOr<Frame> DiffOf(const PluginQuery& q, const DatasourceInstance& ins
   if (!left_tree.ok()) return left_tree.status();
   auto right_tree = instance.backend->MergeTree(right, max_nodes);
   if (!right_tree.ok()) return right_tree.status();
-  return FlameGraphFrame(BuildNestedSet(LayoutFlameGraphDiff(*left_tree, *right_tree, max_nodes)), q.ref_id,
-                         UnitOfProfileType(q.profile_type_id));
+  // A server truncated each side alone; the frame then holds their union.
+  const FlameGraphLayout layout =
+      LayoutFlameGraphDiff(*left_tree, *right_tree, LayoutMaxNodes(max_nodes, *instance.backend));
+  return FlameGraphFrame(BuildNestedSet(layout), q.ref_id, UnitOfProfileType(q.profile_type_id));
 }
 
 absl::StatusOr<std::vector<Frame>> SeriesOf(const PluginQuery& q, const DatasourceInstance& instance) {
