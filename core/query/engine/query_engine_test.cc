@@ -282,6 +282,65 @@ TEST_P(QueryEngineTest, HeatmapCountsEveryProfileOnce) {
   EXPECT_EQ(max_exemplar, expected_max);
 }
 
+// A profile whose samples carry labels is stored as one series per label
+// set; the heatmap (per profile) and the profile list count it once, the
+// series query keeps the parts apart when grouped by the sample label.
+TEST(QueryEngineSplitProfileTest, ProfilesStoredAsSeveralSeriesCountOnce) {
+  const std::string dir = (std::filesystem::temp_directory_path() / ("kiln-qe-split-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(dir);
+  storage::MemoryObjectStore store;
+  auto metastore = *storage::OpenLocalMetastore(dir, nullptr);
+  Profile p;
+  p.sample_types = {{"cpu", "nanoseconds"}};
+  p.period_type = {"cpu", "nanoseconds"};
+  p.period = 10000000;
+  p.time_nanos = 1700000000000000000;
+  const LocationId main = p.symbols.InternFrame("main", "main.go", 1);
+  for (const char* handler : {"a", "b", "c"}) {
+    const uint32_t labels =
+        p.InternLabelSet({SampleLabel{p.symbols.InternString("handler"), p.symbols.InternString(handler), 0, 0}});
+    const int64_t value[] = {10000000};
+    p.AddSample(p.stacks.InternRootFirst(std::vector<LocationId>{main}), value, labels);
+  }
+  {
+    storage::SegmentWriter writer(&store, metastore.get());
+    IngestedProfile in{LabelSet{{"service_name", "split"}}, storage::NewProfileId(), &p};
+    ASSERT_TRUE(writer.Write("anonymous", {&in, 1}).ok());
+  }
+  QueryEngine engine(&store, metastore.get());
+  ProfileSelection sel;
+  sel.profile_type = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
+  sel.start_nanos = p.time_nanos - 1000000000;
+  sel.end_nanos = p.time_nanos + 1000000000;
+  auto series = engine.Series("anonymous", {}, {}, sel.start_nanos, sel.end_nanos);
+  ASSERT_TRUE(series.ok());
+  ASSERT_EQ(series->size(), 3u);  // stored as three series
+  HeatmapOptions options;
+  options.step_nanos = 1000000000;
+  auto heatmap = engine.SelectHeatmap(sel, options);
+  ASSERT_TRUE(heatmap.ok()) << heatmap.status();
+  int32_t count = 0;
+  int64_t exemplar = 0;
+  for (const HeatmapSeries& s : *heatmap) {
+    for (const HeatmapSlot& slot : s.slots) {
+      for (int32_t c : slot.counts) count += c;
+      for (const Exemplar& e : slot.exemplars) exemplar = e.value;
+    }
+  }
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(exemplar, 30000000);
+  auto listed = engine.SelectProfiles(sel, 0);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].total, 30000000);
+  EXPECT_EQ((*listed)[0].labels.Get("handler"), "");  // not shared by the parts
+  options.group_by = {"handler"};
+  heatmap = engine.SelectHeatmap(sel, options);
+  ASSERT_TRUE(heatmap.ok());
+  EXPECT_EQ(heatmap->size(), 3u);  // grouped by the sample label: one point per group
+  std::filesystem::remove_all(dir);
+}
+
 TEST_P(QueryEngineTest, LabelQueriesAndProfileTypes) {
   auto types = engine_->ProfileTypes("anonymous", start_, end_);
   ASSERT_TRUE(types.ok());

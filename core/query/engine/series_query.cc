@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "core/query/engine/dataset_selection.h"
 #include "core/query/engine/parallel_for.h"
@@ -135,6 +136,37 @@ absl::StatusOr<std::vector<Point>> GatherPoints(size_t num_datasets, unsigned pa
   return all;
 }
 
+// The labels |a| and |b| share (name and value).
+LabelSet SharedLabels(const LabelSet& a, const LabelSet& b) {
+  std::vector<LabelSet::Pair> shared;
+  for (const auto& [name, value] : a.pairs()) {
+    if (b.Get(name) == value) shared.emplace_back(name, value);
+  }
+  return LabelSet(std::move(shared));
+}
+
+// A profile whose samples carry labels (pprof's per-sample labels) is
+// stored as one row per label set; where a point stands for a profile, its
+// rows in one group become one point: their values summed, the labels they
+// share kept. Order: first appearance.
+void MergeProfileRows(std::vector<Point>* points) {
+  absl::flat_hash_map<std::pair<storage::ProfileId, uint64_t>, size_t> first;
+  std::vector<Point> out;
+  out.reserve(points->size());
+  for (Point& p : *points) {
+    auto [it, inserted] = first.try_emplace({p.exemplar.profile_id, p.group.Fingerprint()}, out.size());
+    if (inserted) {
+      out.push_back(std::move(p));
+      continue;
+    }
+    Point& merged = out[it->second];
+    merged.value += p.value;
+    merged.exemplar.value += p.exemplar.value;
+    merged.exemplar.labels = SharedLabels(merged.exemplar.labels, p.exemplar.labels);
+  }
+  *points = std::move(out);
+}
+
 // Keeps the |limit| groups with the largest sums (all when 0).
 std::vector<LabelSet> TopGroups(const std::vector<Point>& points, uint64_t limit) {
   std::map<LabelSet, double> sums;
@@ -216,6 +248,7 @@ absl::StatusOr<std::vector<HeatmapSeries>> QueryEngine::SelectHeatmap(const Prof
   auto points = GatherPoints(plan.size(), limits_.parallelism, [&](size_t i) { return Load(plan[i], sections); }, sel,
                              point_options);
   if (!points.ok()) return points.status();
+  if (!options.per_span) MergeProfileRows(&*points);
   if (limits_.max_heatmap_points && points->size() > limits_.max_heatmap_points) {
     return absl::ResourceExhaustedError(absl::StrCat(points->size(), " heatmap points exceed the limit of ",
                                                      limits_.max_heatmap_points, "; narrow the time range or selector"));
@@ -291,11 +324,7 @@ absl::StatusOr<std::vector<ProfileSummary>> QueryEngine::SelectProfiles(const Pr
     if (!out.empty() && out.back().id == p.exemplar.profile_id && out.back().timestamp_nanos == p.time_nanos) {
       ProfileSummary& merged = out.back();
       merged.total += p.value;
-      std::vector<LabelSet::Pair> shared;
-      for (const auto& [name, value] : merged.labels.pairs()) {
-        if (p.exemplar.labels.Get(name) == value) shared.emplace_back(name, value);
-      }
-      merged.labels = LabelSet(std::move(shared));
+      merged.labels = SharedLabels(merged.labels, p.exemplar.labels);
       continue;
     }
     if (out.size() == limit) break;

@@ -110,7 +110,9 @@ struct HeatmapSeries {
 struct HeatmapOptions {
   int64_t step_nanos = 15000000000;
   std::vector<std::string> group_by;
-  bool per_span = false;  // points per span instead of per profile
+  // Points per span instead of per profile. Per profile, a profile stored
+  // as several series (pprof sample labels) is one point per group.
+  bool per_span = false;
   uint64_t limit = 0;
   uint32_t buckets = 20;
 };
