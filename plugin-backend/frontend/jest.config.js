@@ -1,0 +1,17 @@
+// Unit tests of the editors, the datasource and the built bundle (jsdom).
+module.exports = {
+  testEnvironment: 'jsdom',
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  setupFiles: ['<rootDir>/jest/setup.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$|^.+\\.mjs$': '<rootDir>/jest/esbuildTransform.cjs',
+  },
+  // Packages are CommonJS except the .mjs files a few ship; only those need transforming.
+  transformIgnorePatterns: ['/node_modules/(?!.*\\.mjs$)'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
+  moduleNameMapper: {
+    '\\.(css|scss|sass)$': '<rootDir>/jest/styleStub.cjs',
+  },
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+};
