@@ -7,8 +7,9 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$|^.+\\.mjs$': '<rootDir>/jest/esbuildTransform.cjs',
   },
-  // Packages are CommonJS except the .mjs files a few ship; only those need transforming.
-  transformIgnorePatterns: ['/node_modules/(?!.*\\.mjs$)'],
+  // Some packages ship ES modules only (.mjs, or .js under jsdom's "browser"
+  // export condition); the transform converts those and passes CommonJS through.
+  transformIgnorePatterns: [],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper: {
     '\\.(css|scss|sass)$': '<rootDir>/jest/styleStub.cjs',

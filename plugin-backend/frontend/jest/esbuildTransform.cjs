@@ -4,6 +4,8 @@
 const { transformSync } = require('esbuild');
 const { version } = require('esbuild/package.json');
 
+const ESM_SYNTAX = /(^|[;}\n])\s*(import\s*[\w{*'"]|export\s*[\w{*])|import\.meta/;
+
 function loaderOf(path) {
   if (path.endsWith('.tsx')) return 'tsx';
   if (path.endsWith('.ts')) return 'ts';
@@ -13,6 +15,10 @@ function loaderOf(path) {
 
 module.exports = {
   process(source, path) {
+    // Most of node_modules is CommonJS already; only ES module syntax needs esbuild.
+    if (path.includes('/node_modules/') && !ESM_SYNTAX.test(source)) {
+      return { code: source };
+    }
     const result = transformSync(source, {
       loader: loaderOf(path),
       format: 'cjs',

@@ -89,7 +89,7 @@ export function interpolateQuery(templateSrv: TemplateSrv, query: KilnQuery, sco
   const out: KilnQuery = {
     ...query,
     profileTypeId: templateSrv.replace(query.profileTypeId ?? '', scopedVars),
-    labelSelector: text(query.labelSelector) ?? '{}',
+    labelSelector: text(query.labelSelector)?.trim() || '{}',
     groupBy: interpolateList(templateSrv, query.groupBy, scopedVars) ?? [],
   };
   if (query.rightLabelSelector !== undefined) {
