@@ -31,11 +31,12 @@ test: deps
 	@$(MAKE) --no-print-directory build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
-# The installable Grafana plugin: plugin-backend/dist/ (also made by `build`)
-# and its zip $(BUILD_DIR)/kiln-profiling-datasource-<version>.zip. Needs node and npm.
+# The installable Grafana plugin: plugin-backend/dist/ (`build` makes one on the
+# host's libraries) and its zip $(BUILD_DIR)/kiln-profiling-datasource-<version>.zip,
+# here with its shared libraries bundled so it runs on any x86-64 Linux Grafana.
 plugin: deps
 	@$(MAKE) --no-print-directory build
-	scripts/build-grafana-plugin $(BUILD_DIR) --zip
+	scripts/build-grafana-plugin $(BUILD_DIR) --zip --bundle-libs
 
 # The daemon on ./data at 127.0.0.1:4040 (Ctrl-C stops it and flushes).
 run: deps

@@ -3,7 +3,9 @@
 # scripts/build-grafana-plugin into WORK_DIR (not plugin-backend/dist), then
 # checks the folder (plugin.json, module.js, logo, docs, the executable) and
 # the zip (one kiln-profiling-datasource/ folder, the executable bit kept),
-# and runs the unpacked executable.
+# and runs the unpacked executable. Then the --bundle-libs variant: its
+# executable must load only the libraries shipped with it (checked in a chroot
+# holding nothing but the plugin when run as root).
 #
 #   package_test.sh SOURCE_DIR BUILD_DIR WORK_DIR
 #
@@ -78,4 +80,21 @@ diff -r "$dist" "$work/unpacked/kiln-profiling-datasource" || fail "the zip's co
 exe=$work/unpacked/kiln-profiling-datasource/gpx_kiln_linux_amd64
 [ -x "$exe" ] || fail "the zip lost the executable bit of gpx_kiln_linux_amd64"
 "$exe" --version >/dev/null || fail "the unpacked gpx_kiln_linux_amd64 --version failed"
-echo "package_test: dist/ and $(basename "$zip") are complete"
+
+bundled=$work/bundled
+"$source_dir/scripts/build-grafana-plugin" "$build_dir" --no-typecheck --bundle-libs --dist "$bundled"
+want=$("$build_dir/bin/gpx_kiln_linux_amd64" --version)
+[ "$(env -i "$bundled/gpx_kiln_linux_amd64" --version)" = "$want" ] ||
+  fail "the bundled launcher does not run gpx_kiln with an empty environment"
+outside=$("$bundled/lib/ld-linux.so" --library-path "$bundled/lib" --list "$bundled/bin/gpx_kiln" |
+  awk '$2 == "=>" { print $3 }' | grep -v "^$bundled/lib/" || true)
+[ -z "$outside" ] || fail "the bundled gpx_kiln loads libraries from outside lib/: $outside"
+if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null 2>&1; then
+  mkdir -p "$work/root"
+  cp -a "$bundled" "$work/root/p"
+  [ "$(chroot "$work/root" /p/lib/ld-linux.so --library-path /p/lib /p/bin/gpx_kiln --version)" = "$want" ] ||
+    fail "the bundled gpx_kiln does not run in a chroot holding only the plugin"
+else
+  echo "not root: the bundled plugin is not run in an empty chroot" >&2
+fi
+echo "package_test: dist/, $(basename "$zip") and the --bundle-libs plugin are complete"

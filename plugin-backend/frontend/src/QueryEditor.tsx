@@ -67,7 +67,6 @@ export function QueryEditor(props: Props) {
       live = false;
     };
     // Loaded once per datasource; the editor's own changes must not refetch.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [datasource]);
 
   const loadLabelNames = () => {

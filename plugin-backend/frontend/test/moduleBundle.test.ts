@@ -36,7 +36,6 @@ function load(): { deps: string[]; exports: any } {
     deps = names;
     exports = factory(...names.map(sharedModule));
   };
-  // eslint-disable-next-line no-new-func
   new Function('define', source)(define);
   return { deps, exports };
 }
