@@ -98,6 +98,8 @@ class ServerBackend : public ProfileBackend {
     client_.set_read_timeout(timeout);
     client_.set_write_timeout(timeout);
     client_.set_keep_alive(true);
+    // Requests are small writes; without this, delayed ACKs stall each call ~40 ms.
+    client_.set_tcp_nodelay(true);
     if (!options_.bearer_token.empty()) {
       headers_.emplace("Authorization", "Bearer " + options_.bearer_token);
     } else if (!options_.basic_user.empty()) {

@@ -122,6 +122,9 @@ absl::StatusOr<std::unique_ptr<KilnServer>> KilnServer::Open(ServerOptions optio
   const int threads = std::max(1, o.http_threads);
   server->http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server->http_->set_keep_alive_max_count(1000);
+  // Answers are written in pieces (headers, then body); with Nagle on, a
+  // keep-alive client waits for a delayed ACK before the body arrives.
+  server->http_->set_tcp_nodelay(true);
   server->http_->set_read_timeout(30, 0);
   server->http_->set_write_timeout(30, 0);
   server->front_door_->Install(server->http_.get());
