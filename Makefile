@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 20
 LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 LINKER := $(if $(shell command -v mold 2>/dev/null),-DKILN_LINKER=mold,)
 
-.PHONY: bench-fleet all deps configure build test run bench fuzz asan clean
+.PHONY: bench-fleet all deps configure build test run bench fuzz asan clean plugin
 
 all: build
 
@@ -30,6 +30,13 @@ build: configure
 test: deps
 	@$(MAKE) --no-print-directory build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# The installable Grafana plugin: plugin-backend/dist/ (`build` makes one on the
+# host's libraries) and its zip $(BUILD_DIR)/kiln-profiling-datasource-<version>.zip,
+# here with its shared libraries bundled so it runs on any x86-64 Linux Grafana.
+plugin: deps
+	@$(MAKE) --no-print-directory build
+	scripts/build-grafana-plugin $(BUILD_DIR) --zip --bundle-libs
 
 # The daemon on ./data at 127.0.0.1:4040 (Ctrl-C stops it and flushes).
 run: deps
