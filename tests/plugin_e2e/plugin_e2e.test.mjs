@@ -27,6 +27,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { KilnServer } from '../node/kiln_server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sourceDir = path.resolve(here, '..', '..');
@@ -63,7 +64,6 @@ const DIFF_TRUNCATIONS = [4, 24];
 const num = (v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : v);
 const sel = (labels) => `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
 const enc = encodeURIComponent;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function relClose(got, want, where) {
   const ok = got === want || Math.abs(got - want) <= 1e-12 * Math.max(Math.abs(got), Math.abs(want));
@@ -82,71 +82,6 @@ async function freePort() {
 }
 
 // ---------------------------------------------------------------- kiln server
-
-class KilnServer {
-  constructor(dataDir, logPath) {
-    this.dataDir = dataDir;
-    this.logPath = logPath;
-    this.log = '';
-    this.exit = null;
-  }
-
-  async start() {
-    this.child = spawn(KILN, ['server', '--data-dir', this.dataDir, '--http-addr', '127.0.0.1:0',
-      '--segment-duration-ms', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code, signal) => {
-        this.exit = { code, signal };
-        fs.writeFileSync(this.logPath, this.log);
-        resolve(this.exit);
-      });
-    });
-    for (const s of [this.child.stdout, this.child.stderr]) s.on('data', (d) => { this.log += d.toString(); });
-    const deadline = Date.now() + 15000;
-    while (!this.port) {
-      const m = /msg=listening http_addr=127\.0\.0\.1:(\d+)/.exec(this.log);
-      if (m) this.port = Number(m[1]);
-      else if (this.exit) throw new Error(`kiln server exited (${JSON.stringify(this.exit)}) before listening:\n${this.log}`);
-      else if (Date.now() > deadline) throw new Error(`kiln server did not log "listening" in 15 s:\n${this.log}`);
-      else await sleep(20);
-    }
-    this.url = `http://127.0.0.1:${this.port}`;
-    for (;;) {
-      try {
-        const r = await fetch(`${this.url}/ready`);
-        if (r.status === 200) break;
-      } catch { /* not yet */ }
-      if (Date.now() > deadline) throw new Error(`kiln server at ${this.url} never became ready:\n${this.log}`);
-      await sleep(20);
-    }
-  }
-
-  async stop(timeoutMs = 20000) {
-    if (this.exit) return this.exit;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
-    const exit = await this.exited;
-    clearTimeout(timer);
-    return exit;
-  }
-
-  async ingest(query, body) {
-    const r = await fetch(`${this.url}/ingest?${query}`, { method: 'POST', body });
-    const text = await r.text();
-    if (r.status !== 200) throw new Error(`/ingest?${query} answered ${r.status}: ${text}`);
-    return text;
-  }
-
-  // One Connect unary call in JSON (int64 fields come back as strings).
-  async connect(procedure, body) {
-    const r = await fetch(`${this.url}/${procedure}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-    });
-    const text = await r.text();
-    if (r.status !== 200) throw new Error(`${procedure} ${JSON.stringify(body)} answered ${r.status}: ${text}`);
-    return JSON.parse(text);
-  }
-}
 
 // ---------------------------------------------------------------- pprof fixtures
 
@@ -707,7 +642,7 @@ before(async () => {
   const started = Date.now();
   const dataDir = path.join(WORK, 'data');
   fs.rmSync(dataDir, { recursive: true, force: true });
-  server = new KilnServer(dataDir, path.join(WORK, 'kiln-server.log'));
+  server = new KilnServer(KILN, dataDir, path.join(WORK, 'kiln-server.log'));
   await server.start();
 
   const minute = 60000;
