@@ -46,7 +46,7 @@ const KILN = requiredEnv('KILN_BIN');
 const PLUGIN = requiredEnv('KILN_PLUGIN_BINARY');
 const HOST = requiredEnv('KILN_PLUGIN_HOST');
 const CORPUS = process.env.KILN_CORPUS_DIR || '';
-const WORK = process.env.KILN_E2E_WORK_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-plugin-e2e-'));
+const WORK = process.env.KILN_TEST_WORK_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-plugin-e2e-'));
 fs.mkdirSync(WORK, { recursive: true });
 
 const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
