@@ -113,7 +113,8 @@ int Run(int pushers, int queriers, int seconds, int segment_ms, int http_threads
         auto res = client.Post(path, body, "application/octet-stream");
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
         if (!res || res->status != 200) {
-          acks.Error(res ? fmt::format("HTTP {}: {}", res->status, res->body) : httplib::to_string(res.error()));
+          acks.Error(res ? fmt::format("HTTP {}: {}", res->status, res->body)
+                         : fmt::format("{} after {:.0f} ms (request {} of this client)", httplib::to_string(res.error()), ms, i));
           continue;
         }
         acks.Add(ms);
