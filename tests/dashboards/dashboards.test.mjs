@@ -33,9 +33,9 @@ import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
+import { KilnServer } from '../node/kiln_server.mjs';
 import {
-  KilnServer, decodeFrame, num, pprof, pprofTotal, readFlameFrame, requiredEnv, retimedPprof, runHost,
-  sourceDir, writeCpuPprof,
+  decodeFrame, num, pprof, pprofTotal, readFlameFrame, requiredEnv, retimedPprof, runHost, sourceDir, writeCpuPprof,
 } from '../plugin_e2e/harness.mjs';
 
 const YAML = createRequire(path.join(sourceDir, 'tests', 'dashboards', 'package.json'))('yaml');
@@ -44,7 +44,7 @@ const DASHBOARD_DIR = path.join(sourceDir, 'dashboards');
 const PROVISIONING = path.join(DASHBOARD_DIR, 'provisioning');
 const FRONTEND = path.join(sourceDir, 'plugin-backend', 'frontend');
 const SCHEMA_PKG = path.join(FRONTEND, 'node_modules', '@grafana', 'schema');
-const WORK = process.env.KILN_DASHBOARDS_WORK_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-dashboards-'));
+const WORK = process.env.KILN_TEST_WORK_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-dashboards-'));
 fs.mkdirSync(WORK, { recursive: true });
 
 const PLUGIN_TYPE = 'kiln-profiling-datasource';

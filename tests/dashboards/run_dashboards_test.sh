@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs kiln_dashboards_test (dashboards.test.mjs, Node's test runner) after
-# installing the npm packages it uses: tests/node (apache-arrow,
-# pprof-format), the plugin frontend's (@grafana/schema 12.4.2, typescript,
-# esbuild) and this directory's own (yaml).
+# Runs kiln_dashboards_test (dashboards.test.mjs, Node's test runner, through
+# tests/node/run_node_test.sh) after installing the npm packages it uses
+# besides tests/node's: the plugin frontend's (@grafana/schema 12.4.2,
+# typescript, esbuild) and this directory's own (yaml).
 #
 #   run_dashboards_test.sh SOURCE_DIR WORK_DIR
 # with KILN_BIN, KILN_PLUGIN_BINARY, KILN_PLUGIN_HOST (empty when the host
@@ -30,7 +30,6 @@ if [ -z "${KILN_PLUGIN_HOST:-}" ]; then
   exit 77
 fi
 
-"$source_dir/scripts/install-npm-deps"
 "$source_dir/plugin-backend/frontend/install-deps"
 
 # This test's own packages, as package-lock.json pins them; `npm ci` only
@@ -47,7 +46,5 @@ if [ ! -f "$stamp" ] || [ "$own/package-lock.json" -nt "$stamp" ]; then
   exec 9>&-
 fi
 
-rm -rf "$work_dir"
-mkdir -p "$work_dir"
-export KILN_DASHBOARDS_WORK_DIR=$work_dir
-exec node --test --test-reporter=spec "$source_dir/tests/dashboards/dashboards.test.mjs"
+# tests/node's packages, the work directory, and the test itself.
+exec "$source_dir/tests/node/run_node_test.sh" "$source_dir" "$source_dir/tests/dashboards/dashboards.test.mjs" "$work_dir"

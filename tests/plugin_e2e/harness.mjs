@@ -1,9 +1,9 @@
 // Shared by the tests that run Kiln's Grafana backend plugin (gpx_kiln) for
-// real: plugin_e2e.test.mjs and tests/dashboards/dashboards.test.mjs.
-// A `kiln server` on 127.0.0.1 with its own data directory, pprof fixtures
-// (written with npm pprof-format, or corpus files re-timed), the plugin run
-// under the Grafana stand-in host (tests/plugin_host), and the Arrow frames
-// it answers with decoded by npm apache-arrow.
+// real, plugin_e2e.test.mjs and tests/dashboards/dashboards.test.mjs: pprof
+// fixtures (written with npm pprof-format, or corpus files re-timed), the
+// plugin run under the Grafana stand-in host (tests/plugin_host), and the
+// Arrow frames it answers decoded by npm apache-arrow. The kiln server they
+// query is tests/node/kiln_server.mjs.
 //
 // The npm packages come from tests/node (scripts/install-npm-deps).
 import assert from 'node:assert/strict';
@@ -33,7 +33,6 @@ export function requiredEnv(name) {
 // ---------------------------------------------------------------- helpers
 
 export const num = (v) => (typeof v === 'bigint' ? Number(v) : typeof v === 'string' ? Number(v) : v);
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -44,76 +43,6 @@ export async function freePort() {
       srv.close(() => resolve(port));
     });
   });
-}
-
-// ---------------------------------------------------------------- kiln server
-
-// A `kiln server` (the binary |kilnBin|) on an ephemeral 127.0.0.1 port,
-// logging to |logPath| when it exits.
-export class KilnServer {
-  constructor(kilnBin, dataDir, logPath) {
-    this.kilnBin = kilnBin;
-    this.dataDir = dataDir;
-    this.logPath = logPath;
-    this.log = '';
-    this.exit = null;
-  }
-
-  async start() {
-    this.child = spawn(this.kilnBin, ['server', '--data-dir', this.dataDir, '--http-addr', '127.0.0.1:0',
-      '--segment-duration-ms', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code, signal) => {
-        this.exit = { code, signal };
-        fs.writeFileSync(this.logPath, this.log);
-        resolve(this.exit);
-      });
-    });
-    for (const s of [this.child.stdout, this.child.stderr]) s.on('data', (d) => { this.log += d.toString(); });
-    const deadline = Date.now() + 15000;
-    while (!this.port) {
-      const m = /msg=listening http_addr=127\.0\.0\.1:(\d+)/.exec(this.log);
-      if (m) this.port = Number(m[1]);
-      else if (this.exit) throw new Error(`kiln server exited (${JSON.stringify(this.exit)}) before listening:\n${this.log}`);
-      else if (Date.now() > deadline) throw new Error(`kiln server did not log "listening" in 15 s:\n${this.log}`);
-      else await sleep(20);
-    }
-    this.url = `http://127.0.0.1:${this.port}`;
-    for (;;) {
-      try {
-        const r = await fetch(`${this.url}/ready`);
-        if (r.status === 200) break;
-      } catch { /* not yet */ }
-      if (Date.now() > deadline) throw new Error(`kiln server at ${this.url} never became ready:\n${this.log}`);
-      await sleep(20);
-    }
-  }
-
-  async stop(timeoutMs = 20000) {
-    if (this.exit) return this.exit;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
-    const exit = await this.exited;
-    clearTimeout(timer);
-    return exit;
-  }
-
-  async ingest(query, body) {
-    const r = await fetch(`${this.url}/ingest?${query}`, { method: 'POST', body });
-    const text = await r.text();
-    if (r.status !== 200) throw new Error(`/ingest?${query} answered ${r.status}: ${text}`);
-    return text;
-  }
-
-  // One Connect unary call in JSON (int64 fields come back as strings).
-  async connect(procedure, body) {
-    const r = await fetch(`${this.url}/${procedure}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-    });
-    const text = await r.text();
-    if (r.status !== 200) throw new Error(`${procedure} ${JSON.stringify(body)} answered ${r.status}: ${text}`);
-    return JSON.parse(text);
-  }
 }
 
 // ---------------------------------------------------------------- pprof fixtures

@@ -16,8 +16,8 @@
 //   KILN_BIN=build/bin/kiln KILN_PLUGIN_BINARY=build/bin/gpx_kiln_linux_amd64 \
 //   KILN_PLUGIN_HOST=build/plugin_host/bin/kiln-plugin-host KILN_CORPUS_DIR=../shared/corpus \
 //   node --test tests/plugin_e2e/plugin_e2e.test.mjs
-// (tests/plugin_e2e/run_plugin_e2e_test.sh installs the npm packages first.)
-// The server, fixtures, host and frame decoding are in harness.mjs, shared
+// (tests/node/run_node_test.sh installs the npm packages first.)
+// The fixtures, host runner and frame decoding are in harness.mjs, shared
 // with tests/dashboards.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,9 +25,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-
+import { KilnServer } from '../node/kiln_server.mjs';
 import {
-  KilnServer, SEP, decodeFrame, expectFields, freePort, num, pprof, pprofTotal,
+  SEP, decodeFrame, expectFields, freePort, num, pprof, pprofTotal,
   readFlameFrame, requiredEnv, retimedPprof, runHost as runHostWith, writeCpuPprof,
 } from './harness.mjs';
 
@@ -35,7 +35,7 @@ const KILN = requiredEnv('KILN_BIN');
 const PLUGIN = requiredEnv('KILN_PLUGIN_BINARY');
 const HOST = requiredEnv('KILN_PLUGIN_HOST');
 const CORPUS = process.env.KILN_CORPUS_DIR || '';
-const WORK = process.env.KILN_E2E_WORK_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-plugin-e2e-'));
+const WORK = process.env.KILN_TEST_WORK_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-plugin-e2e-'));
 fs.mkdirSync(WORK, { recursive: true });
 
 const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
