@@ -400,7 +400,7 @@ describe('every panel and variable against a seeded kiln server', { concurrency:
         const fmt = fmt2 || fmt3 || format;
         if (name in builtins) return String(builtins[name]);
         const v = vars[name];
-        if (!v || fieldPath) return match;
+        if (!v || v.error || fieldPath) return match;
         if (fmt === 'text') return Array.isArray(v.text) ? v.text.join(' + ') : v.text;
         if (v.isAll && v.allValue) return v.allValue;
         const value = v.isAll ? v.options.filter((o) => o.value !== '$__all').map((o) => o.value) : v.value;
@@ -465,6 +465,16 @@ describe('every panel and variable against a seeded kiln server', { concurrency:
     return { type: q.type, path: q.type, url: `${q.type}?${search}` };
   }
 
+  // A variable that cannot be resolved keeps its error (the variables test
+  // reports it) and stays unreplaced in what uses it.
+  function failsAlone(uid, v, resolve) {
+    try {
+      resolve();
+    } catch (e) {
+      resolved[uid][v.name] = { error: e.message };
+    }
+  }
+
   // Resolves every variable of every dashboard: rounds of CallResource
   // through the plugin, each round the variables whose inputs are known.
   async function resolveVariables() {
@@ -481,17 +491,19 @@ describe('every panel and variable against a seeded kiln server', { concurrency:
       for (const item of ready) {
         const { uid, v } = item;
         const override = OVERRIDES[uid]?.[v.name];
-        if (v.type === 'textbox' || v.type === 'constant') {
-          const value = override ?? v.current?.value ?? v.query ?? '';
-          resolved[uid][v.name] = { value, text: value, isAll: false, options: [] };
-        } else if (v.type === 'custom') {
-          const options = String(v.query).split(',').map((s) => s.trim()).filter(Boolean).map((s) => ({ text: s, value: s }));
-          resolved[uid][v.name] = choose(v, options, override);
-        } else {
-          assert.equal(v.type, 'query', `${uid}: variable ${v.name} of type ${v.type}`);
-          item.request = variableRequest(v.query, resolved[uid]);
-          calls.push({ id: `${uid}.${v.name}`, kind: 'callResource', settings, path: item.request.path, method: 'GET', url: item.request.url });
-        }
+        failsAlone(uid, v, () => {
+          if (v.type === 'textbox' || v.type === 'constant') {
+            const value = override ?? v.current?.value ?? v.query ?? '';
+            resolved[uid][v.name] = { value, text: value, isAll: false, options: [] };
+          } else if (v.type === 'custom') {
+            const options = String(v.query).split(',').map((s) => s.trim()).filter(Boolean).map((s) => ({ text: s, value: s }));
+            resolved[uid][v.name] = choose(v, options, override);
+          } else {
+            assert.equal(v.type, 'query', `${uid}: variable ${v.name} of type ${v.type}`);
+            item.request = variableRequest(v.query, resolved[uid]);
+            calls.push({ id: `${uid}.${v.name}`, kind: 'callResource', settings, path: item.request.path, method: 'GET', url: item.request.url });
+          }
+        });
       }
       if (calls.length > 0) {
         const result = await runHost(host, { calls }, `variables${round}`);
@@ -499,17 +511,18 @@ describe('every panel and variable against a seeded kiln server', { concurrency:
         const byId = Object.fromEntries(result.calls.map((c) => [c.id, c]));
         for (const item of ready.filter((r) => r.request)) {
           const { uid, v, request } = item;
-          const c = byId[`${uid}.${v.name}`];
-          assert.equal(c.grpcError, undefined, `${uid} variable ${v.name}: ${JSON.stringify(c.grpcError)}`);
-          assert.equal(c.resource.code, 200, `${uid} variable ${v.name} (${request.url}): ${c.resource.code} ${c.resource.body}`);
-          const list = JSON.parse(c.resource.body);
-          assert.ok(Array.isArray(list) && list.length > 0, `${uid} variable ${v.name} (${request.url}): no values: ${c.resource.body}`);
-          // datasource.ts runVariableQuery's mapping to MetricFindValues.
-          const options = request.type === 'profileTypes' ? list.map((t) => ({ text: t.label, value: t.id }))
-            : list.map((s) => ({ text: s, value: s }));
-          item.values = options;
-          resolved[uid][v.name] = choose(v, sortOptions(options, v.sort), OVERRIDES[uid]?.[v.name]);
-          resolved[uid][v.name].request = request.url;
+          failsAlone(uid, v, () => {
+            const c = byId[`${uid}.${v.name}`];
+            assert.equal(c.grpcError, undefined, `${uid} variable ${v.name}: ${JSON.stringify(c.grpcError)}`);
+            assert.equal(c.resource.code, 200, `${uid} variable ${v.name} (${request.url}): ${c.resource.code} ${c.resource.body}`);
+            const list = JSON.parse(c.resource.body);
+            assert.ok(Array.isArray(list) && list.length > 0, `${uid} variable ${v.name} (${request.url}): no values: ${c.resource.body}`);
+            // datasource.ts runVariableQuery's mapping to MetricFindValues.
+            const options = request.type === 'profileTypes' ? list.map((t) => ({ text: t.label, value: t.id }))
+              : list.map((s) => ({ text: s, value: s }));
+            resolved[uid][v.name] = choose(v, sortOptions(options, v.sort), OVERRIDES[uid]?.[v.name]);
+            resolved[uid][v.name].request = request.url;
+          });
         }
       }
       for (const item of ready) pending.splice(pending.indexOf(item), 1);
@@ -566,9 +579,13 @@ describe('every panel and variable against a seeded kiln server', { concurrency:
       for (const panel of panelsOf(d.json)) {
         if (!kilnTargets(panel).length) continue;
         const key = `${d.json.uid}/${panel.id}`;
-        const queries = panelQueries(d, panel);
-        panelResults[key] = { queries };
-        calls.push({ id: key, kind: 'queryData', settings, queries });
+        try {
+          const queries = panelQueries(d, panel);
+          panelResults[key] = { queries };
+          calls.push({ id: key, kind: 'queryData', settings, queries });
+        } catch (e) {
+          panelResults[key] = { buildError: e.message }; // that panel's test reports it
+        }
       }
     }
     calls.push({ id: 'health', kind: 'checkHealth', settings });
@@ -624,6 +641,7 @@ describe('every panel and variable against a seeded kiln server', { concurrency:
       for (const v of variablesOf(d.json)) {
         const r = resolved[uid][v.name];
         assert.ok(r, `variable ${v.name} unresolved`);
+        assert.ok(!r.error, `variable ${v.name}: ${r.error}`);
         const value = [r.value].flat();
         assert.ok(value.length > 0 && value.every((x) => x !== undefined && x !== ''), `variable ${v.name} has no value: ${JSON.stringify(r)}`);
         if (v.type === 'query') {
@@ -639,7 +657,8 @@ describe('every panel and variable against a seeded kiln server', { concurrency:
       if (!kilnTargets(panel).length) continue;
       const key = `${uid}/${panel.id}`;
       test(`${uid}: panel ${panel.id} "${panel.title}" (${panel.type}) answers ${panel.type} frames with data`, () => {
-        const { queries, call } = panelResults[key] ?? {};
+        const { queries, call, buildError } = panelResults[key] ?? {};
+        assert.ok(!buildError, `${key}: its queries cannot be built: ${buildError}`);
         assert.ok(call, `no result for ${key}`);
         assert.equal(call.grpcError, undefined, `${key}: ${JSON.stringify(call.grpcError)}`);
         for (const q of queries) {
