@@ -224,6 +224,8 @@ test('dashboard uids and titles are unique', () => {
   }
 });
 
+// ---------------------------------------------------------------- 1. and 2., per dashboard
+
 function checkGrid(panels, where) {
   const cells = new Map();
   for (const p of panels) {
@@ -286,7 +288,7 @@ for (const d of dashboards) {
     const defined = new Set(names);
     const used = referencedVariables({ panels: dash.panels, templating: dash.templating, title: dash.title });
     const undefinedVars = [...used].filter((n) => !n.startsWith('__') && !defined.has(n));
-    assert.deepEqual(undefinedVars, [], 'variables used but not defined');
+    assert.deepEqual(undefinedVars, [], `variables used but not defined: ${undefinedVars}`);
     // A variable may only use variables defined before it.
     variablesOf(dash).forEach((v, i) => {
       for (const n of referencedVariables(v.query)) {
@@ -648,6 +650,7 @@ describe('every panel and variable against a seeded kiln server', { concurrency:
           assert.ok(r.options.filter((o) => o.value !== '$__all').length > 0, `variable ${v.name}: no options`);
           if (v.current?.value !== undefined && !OVERRIDES[uid]?.[v.name]) {
             assert.deepEqual(r.value, v.current.value, `variable ${v.name}: the saved value ${JSON.stringify(v.current.value)} is not offered (${r.request})`);
+            assert.deepEqual(r.text, v.current.text, `variable ${v.name}: the saved text is not the plugin's for that value`);
           }
         }
       }
