@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs kiln_dashboards_test (dashboards.test.mjs, Node's test runner, through
+# tests/node/run_node_test.sh) after installing the npm packages it uses
+# besides tests/node's: the plugin frontend's (@grafana/schema 12.4.2,
+# typescript, esbuild) and this directory's own (yaml).
+#
+#   run_dashboards_test.sh SOURCE_DIR WORK_DIR
+# with KILN_BIN, KILN_PLUGIN_BINARY, KILN_PLUGIN_HOST (empty when the host
+# cannot be built here) and KILN_CORPUS_DIR in the environment
+# (tests/dashboards/CMakeLists.txt sets them).
+#
+# Exit 77 (ctest: skipped) only when node is not installed or the Grafana
+# stand-in host cannot be built here; any other problem, an npm install
+# included, fails.
+set -euo pipefail
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 SOURCE_DIR WORK_DIR" >&2
+  exit 2
+fi
+source_dir=$1
+work_dir=$2
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "SKIPPED: node is not installed; the dashboards test needs Node.js 20" >&2
+  exit 77
+fi
+if [ -z "${KILN_PLUGIN_HOST:-}" ]; then
+  echo "SKIPPED: the Grafana stand-in host kiln-plugin-host cannot be built here (tests/plugin_host/CMakeLists.txt)" >&2
+  exit 77
+fi
+
+"$source_dir/plugin-backend/frontend/install-deps"
+
+# This test's own packages, as package-lock.json pins them; `npm ci` only
+# when node_modules is missing or older than the lock.
+own=$source_dir/tests/dashboards
+stamp=$own/node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ "$own/package-lock.json" -nt "$stamp" ]; then
+  exec 9>"$own/.npm-install.lock"
+  flock 9
+  if [ ! -f "$stamp" ] || [ "$own/package-lock.json" -nt "$stamp" ]; then
+    echo "run_dashboards_test: npm ci in $own" >&2
+    (cd "$own" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
+  exec 9>&-
+fi
+
+# tests/node's packages, the work directory, and the test itself.
+exec "$source_dir/tests/node/run_node_test.sh" "$source_dir" "$source_dir/tests/dashboards/dashboards.test.mjs" "$work_dir"
