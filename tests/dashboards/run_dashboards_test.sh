@@ -30,21 +30,8 @@ if [ -z "${KILN_PLUGIN_HOST:-}" ]; then
   exit 77
 fi
 
-"$source_dir/plugin-backend/frontend/install-deps"
-
-# This test's own packages, as package-lock.json pins them; `npm ci` only
-# when node_modules is missing or older than the lock.
-own=$source_dir/tests/dashboards
-stamp=$own/node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ "$own/package-lock.json" -nt "$stamp" ]; then
-  exec 9>"$own/.npm-install.lock"
-  flock 9
-  if [ ! -f "$stamp" ] || [ "$own/package-lock.json" -nt "$stamp" ]; then
-    echo "run_dashboards_test: npm ci in $own" >&2
-    (cd "$own" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  fi
-  exec 9>&-
-fi
+"$source_dir/scripts/install-npm-deps" plugin-backend/frontend
+"$source_dir/scripts/install-npm-deps" tests/dashboards
 
 # tests/node's packages, the work directory, and the test itself.
 exec "$source_dir/tests/node/run_node_test.sh" "$source_dir" "$source_dir/tests/dashboards/dashboards.test.mjs" "$work_dir"
