@@ -12,6 +12,7 @@
 
 #include "fmt/format.h"
 #include "kiln/base/fmt_absl.h"
+#include "server/cli/server_config_file.h"
 #include "server/daemon/kiln_server.h"
 #include "server/daemon/structured_log.h"
 
@@ -33,7 +34,10 @@ struct ServerArgs {
   int64_t segment_duration_ms = 500;
   int64_t compaction_interval_s = 10;
   int64_t retention_hours = 24 * 31;
+  double ingest_rate_mb = 0;
+  double ingest_burst_mb = 0;
   std::string log_level = "info";
+  std::string config;
 };
 
 // HOST:PORT, [IPv6]:PORT or :PORT (all interfaces).
@@ -73,6 +77,16 @@ int RunServer(const ServerArgs& args) {
   options.writer.limits.max_series_per_tenant = args.max_series_per_tenant;
   options.compaction_interval = absl::Seconds(std::max<int64_t>(1, args.compaction_interval_s));
   options.compactor.retention = absl::Hours(args.retention_hours);
+  options.ingest_rate_bytes_per_second = args.ingest_rate_mb * 1e6;
+  options.ingest_burst_bytes = std::max(args.ingest_burst_mb, args.ingest_rate_mb) * 1e6;
+  if (!args.config.empty()) {
+    auto auth = ReadAuthSection(args.config);
+    if (!auth.ok()) {
+      Log(LogLevel::kError, "bad config file", {{"config", args.config}, {"err", std::string(auth.status().message())}});
+      return 2;
+    }
+    options.auth = *std::move(auth);
+  }
 
   // Signals are taken by one thread (sigwait); every other thread, including
   // those the server starts, has them blocked.
@@ -143,7 +157,7 @@ void AddServerCommand(CLI::App* app, int* exit_code) {
   auto args = std::make_shared<ServerArgs>();
   CLI::App* cmd = app->add_subcommand(
       "server", "Run the Pyroscope-compatible daemon: /ingest, push.v1 and querier.v1 over HTTP (see docs/api.md)");
-  cmd->add_option("--data-dir", args->data_dir, "Directory of the embedded store (created if missing)")->required();
+  cmd->add_option("--data-dir", args->data_dir, "Directory of the embedded store (created if missing)");
   cmd->add_option("--http-addr", args->http_addr, "Address to listen on, HOST:PORT (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--http-threads", args->http_threads, "Request worker threads")->capture_default_str();
@@ -165,10 +179,38 @@ void AddServerCommand(CLI::App* app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--retention-hours", args->retention_hours, "Data older than this is deleted; 0: keep forever")
       ->capture_default_str();
+  cmd->add_option("--ingest-rate-mb", args->ingest_rate_mb,
+                  "Per-tenant ingest rate, MB/s of request bytes (429 beyond); 0: unlimited")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--ingest-burst-mb", args->ingest_burst_mb,
+                  "Per-tenant ingest burst, MB (at least the rate)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--log-level", args->log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
-  cmd->callback([args, exit_code] { *exit_code = RunServer(*args); });
+  // Every flag above may also be set in a YAML file (server_config_file.h),
+  // which also holds the credentials (auth: tokens, basic); flags win.
+  cmd->add_option("--config", args->config,
+                  "YAML file with any of these flags (key = flag without the dashes) and an auth section")
+      ->check(CLI::ExistingFile);
+  // --data-dir may come from the file: checked once the file is applied.
+  cmd->callback([cmd, args, exit_code] {
+    if (!args->config.empty()) {
+      if (absl::Status s = ApplyConfigFile(cmd, args->config); !s.ok()) {
+        Log(LogLevel::kError, "bad config file", {{"err", std::string(s.message())}});
+        *exit_code = 2;
+        return;
+      }
+    }
+    if (args->data_dir.empty()) {
+      Log(LogLevel::kError, "--data-dir is required (on the command line or as data-dir in --config)");
+      *exit_code = 2;
+      return;
+    }
+    *exit_code = RunServer(*args);
+  });
 }
 
 }  // namespace kiln::cli

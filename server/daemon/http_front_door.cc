@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cmath>
 #include <exception>
 
 #include "fmt/format.h"
@@ -203,12 +204,15 @@ HttpFrontDoor::HttpFrontDoor(const IngestService* ingest, const QuerierService* 
     : ingest_(ingest),
       querier_(querier),
       render_(querier, NowNanos),
+      auth_(options.auth),
+      rate_limiter_(options.ingest_rate_bytes_per_second, options.ingest_burst_bytes),
       metrics_(metrics),
       ready_(std::move(ready)),
       gauges_(std::move(gauges)),
       options_(std::move(options)) {
   procedures_[kPushPath] = [this](const std::string& tenant, ConnectCodec codec,
                                   std::string_view body) -> absl::StatusOr<std::string> {
+    if (absl::Status s = AdmitIngest(tenant, body.size(), "push"); !s.ok()) return s;
     push::v1::PushRequest req;
     if (absl::Status s = DecodeMessage(codec, body, &req); !s.ok()) {
       metrics_->AddRejected("push", "bad_request");
@@ -257,7 +261,21 @@ HttpFrontDoor::HttpFrontDoor(const IngestService* ingest, const QuerierService* 
   AddQuery("kiln.profiles.v1.ProfilesService", "SelectFunctionSeries", &QuerierService::SelectFunctionSeries);
 }
 
+absl::StatusOr<std::string> HttpFrontDoor::TenantOf(const httplib::Request& req) const {
+  return auth_.TenantOf(req.get_header_value("Authorization"), req.get_header_value(std::string(kTenantHeader)));
+}
+
+absl::Status HttpFrontDoor::AdmitIngest(const std::string& tenant, size_t bytes, std::string_view endpoint) const {
+  const TenantRateLimiter::Decision d = rate_limiter_.Admit(tenant, bytes, NowNanos());
+  if (d.admitted) return absl::OkStatus();
+  metrics_->AddRejected(endpoint, "rate_limited");
+  return absl::ResourceExhaustedError(
+      fmt::format("tenant {:?} is over its ingest rate of {:.0f} bytes/s; retry in {:.1f} s", tenant,
+                  options_.ingest_rate_bytes_per_second, d.retry_after_seconds));
+}
+
 absl::Status HttpFrontDoor::ExportOtlp(const std::string& tenant, std::string_view request) const {
+  if (absl::Status s = AdmitIngest(tenant, request.size(), "otlp"); !s.ok()) return s;
   const IngestOutcome outcome = ingest_->ExportOtlp(tenant, request);
   if (outcome.status.ok()) return absl::OkStatus();
   metrics_->AddRejected("otlp", IngestFailureReason(outcome.failure));
@@ -366,8 +384,12 @@ void HttpFrontDoor::Install(httplib::Server* server) {
            {"err", std::string(message)}});
       PlainError(res, status, message, close);
     };
-    auto tenant = TenantFromHeader(req.get_header_value(std::string(kTenantHeader)));
-    if (!tenant.ok()) return reject(400, "bad_request", Msg(tenant.status()));
+    auto tenant = TenantOf(req);
+    if (!tenant.ok()) {
+      return reject(ConnectHttpStatus(tenant.status().code()),
+                    tenant.status().code() == absl::StatusCode::kInvalidArgument ? "bad_request" : "unauthorized",
+                    Msg(tenant.status()));
+    }
     auto request = ParseIngestRequest(req.params, now);
     // The body is read even when the parameters are wrong, so that the
     // connection stays usable; the parameter error is reported first.
@@ -382,6 +404,13 @@ void HttpFrontDoor::Install(httplib::Server* server) {
     if (!request.ok()) return reject(400, "bad_request", Msg(request.status()), body.aborted);
     if (!body.ok) {
       return reject(body.status, body.status == 413 ? "body_too_large" : "bad_request", body.error, body.aborted);
+    }
+    // Admission is by the bytes received, before any decoding work.
+    if (const TenantRateLimiter::Decision d = rate_limiter_.Admit(*tenant, body.bytes, now); !d.admitted) {
+      res.set_header("Retry-After", std::to_string(static_cast<int64_t>(std::ceil(d.retry_after_seconds))));
+      return reject(429, "rate_limited",
+                    fmt::format("tenant {:?} is over its ingest rate of {:.0f} bytes/s; retry in {:.1f} s", *tenant,
+                                options_.ingest_rate_bytes_per_second, d.retry_after_seconds));
     }
     if (Decoded d = DecodeContentEncoding(encoding, &body.data, options_.max_decompressed_bytes); !d.status.ok()) {
       return reject(d.http_status,
@@ -418,8 +447,8 @@ void HttpFrontDoor::Install(httplib::Server* server) {
   using RenderFn = absl::StatusOr<std::string> (RenderService::*)(const std::string&, const RenderParams&) const;
   auto render = [this](RenderFn fn, const char* method) {
     return [this, fn, method](const httplib::Request& req, httplib::Response& res) {
-      auto tenant = TenantFromHeader(req.get_header_value(std::string(kTenantHeader)));
-      if (!tenant.ok()) return PlainError(res, 400, Msg(tenant.status()));
+      auto tenant = TenantOf(req);
+      if (!tenant.ok()) return PlainError(res, ConnectHttpStatus(tenant.status().code()), Msg(tenant.status()));
       const auto t0 = std::chrono::steady_clock::now();
       RenderParams params(req.params.begin(), req.params.end());
       absl::StatusOr<std::string> body = (render_.*fn)(*tenant, params);
@@ -462,8 +491,12 @@ void HttpFrontDoor::Install(httplib::Server* server) {
       return reject(d.http_status, d.http_status == 413 ? "decompressed_too_large" : "bad_request",
                     Msg(d.status));
     }
-    auto tenant = TenantFromHeader(req.get_header_value(std::string(kTenantHeader)));
-    if (!tenant.ok()) return reject(400, "bad_request", Msg(tenant.status()));
+    auto tenant = TenantOf(req);
+    if (!tenant.ok()) {
+      return reject(ConnectHttpStatus(tenant.status().code()),
+                    tenant.status().code() == absl::StatusCode::kInvalidArgument ? "bad_request" : "unauthorized",
+                    Msg(tenant.status()));
+    }
     if (json) {
       OtlpExportRequest request;
       if (absl::Status s = DecodeMessage(ConnectCodec::kJson, body.data, &request); !s.ok()) {
@@ -531,7 +564,7 @@ void HttpFrontDoor::Install(httplib::Server* server) {
                   : d.http_status == 415 ? "unsupported_media_type"
                                          : "bad_request");
     }
-    auto tenant = TenantFromHeader(req.get_header_value(std::string(kTenantHeader)));
+    auto tenant = TenantOf(req);
     if (!tenant.ok()) return fail(tenant.status());
     absl::StatusOr<std::string> out = it->second(*tenant, *codec, body.data);
     if (!out.ok()) {

@@ -22,14 +22,17 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "server/daemon/authenticator.h"
 #include "server/daemon/connect_protocol.h"
 #include "server/daemon/ingest_service.h"
 #include "server/daemon/querier_service.h"
 #include "server/daemon/render_service.h"
+#include "server/daemon/tenant_rate_limiter.h"
 #include "server/daemon/server_metrics.h"
 
 namespace httplib {
 class Server;
+struct Request;
 }
 
 namespace kiln::server {
@@ -38,6 +41,11 @@ struct FrontDoorOptions {
   size_t max_body_bytes = size_t{64} << 20;
   size_t max_decompressed_bytes = size_t{128} << 20;
   std::string version = "0.1.0";
+  AuthConfig auth;  // none: open, tenants from X-Scope-OrgID
+  // Per-tenant ingest rate of request bytes (as received, compressed);
+  // 0: unlimited. Over it: 429 with Retry-After.
+  double ingest_rate_bytes_per_second = 0;
+  double ingest_burst_bytes = 0;
 };
 
 class HttpFrontDoor {
@@ -66,10 +74,18 @@ class HttpFrontDoor {
   // Stores a binary OTLP ExportProfilesServiceRequest; the status carries
   // the Connect code of a rejection.
   absl::Status ExportOtlp(const std::string& tenant, std::string_view request) const;
+  // The request's tenant (authenticator.h); the status carries the code to
+  // answer with (Unauthenticated, PermissionDenied, InvalidArgument).
+  absl::StatusOr<std::string> TenantOf(const httplib::Request& req) const;
+  // ResourceExhausted (with when to retry) when |tenant| is over its ingest
+  // rate; counted as a rejection of |endpoint|.
+  absl::Status AdmitIngest(const std::string& tenant, size_t bytes, std::string_view endpoint) const;
 
   const IngestService* const ingest_;
   const QuerierService* const querier_;
   const RenderService render_;
+  const Authenticator auth_;
+  mutable TenantRateLimiter rate_limiter_;
   ServerMetrics* const metrics_;
   const std::function<bool()> ready_;
   const std::function<std::vector<GaugeSample>()> gauges_;

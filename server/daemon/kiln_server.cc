@@ -72,6 +72,9 @@ absl::StatusOr<std::unique_ptr<KilnServer>> KilnServer::Open(ServerOptions optio
   FrontDoorOptions door_options;
   door_options.max_body_bytes = o.max_body_bytes;
   door_options.max_decompressed_bytes = o.max_decompressed_bytes;
+  door_options.auth = o.auth;
+  door_options.ingest_rate_bytes_per_second = o.ingest_rate_bytes_per_second;
+  door_options.ingest_burst_bytes = o.ingest_burst_bytes;
   server->front_door_ = std::make_unique<HttpFrontDoor>(
       server->ingest_.get(), server->querier_.get(), server->metrics_.get(),
       [self] { return self->serving_.load(); },

@@ -24,6 +24,7 @@
 #include "kiln/query/query_engine.h"
 #include "kiln/storage/compactor.h"
 #include "kiln/storage/segment_writer.h"
+#include "server/daemon/authenticator.h"
 
 namespace httplib {
 class Server;
@@ -48,6 +49,9 @@ struct ServerOptions {
   absl::Duration compaction_interval = absl::Seconds(10);
   QueryLimits query;
   bool sync = true;  // fsync objects and the metastore journal
+  AuthConfig auth;   // none: open, tenants from X-Scope-OrgID
+  double ingest_rate_bytes_per_second = 0;  // per tenant; 0: unlimited
+  double ingest_burst_bytes = 0;
 };
 
 class KilnServer {
