@@ -522,6 +522,71 @@ TEST_F(ServerE2eTest, QuerierRpcsAnswer) {
   EXPECT_EQ(static_cast<size_t>(types_proto.profile_types_size()), ids.size());
 }
 
+// Pyroscope's legacy read API: flamebearer JSON equal to the Connect
+// answers for the same selection.
+TEST_F(ServerE2eTest, LegacyRenderEndpointsAnswerFlamebearerJson) {
+  ASSERT_TRUE(ingested_) << "runs after IngestedGoProfilesMergeToGoToolPprofTotals";
+  const std::string cpu = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
+  const int64_t cpu_total = OracleTotal(cpu_path_, "cpu/nanoseconds");
+  const std::string range = "&from=now-1h&until=now%2B1h";
+  const std::string query = httplib::detail::encode_query_param(cpu + "{service_name=\"go-ingest\"}");
+  Reply r = Get("/pyroscope/render?query=" + query + range + "&groupBy=handler");
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json render = Json::parse(r.body);
+  EXPECT_EQ(render["version"], 1);
+  EXPECT_EQ(render["flamebearer"]["numTicks"].get<int64_t>(), cpu_total);
+  EXPECT_EQ(render["flamebearer"]["names"][0], "total");
+  EXPECT_EQ(render["metadata"]["format"], "single");
+  EXPECT_EQ(render["metadata"]["units"], "samples");
+  EXPECT_EQ(render["metadata"]["sampleRate"], 1000000000);
+  int64_t timeline = 0;
+  for (const Json& v : render["timeline"]["samples"]) timeline += v.get<int64_t>();
+  EXPECT_EQ(timeline, cpu_total);
+  EXPECT_EQ(render["timeline"]["durationDelta"], 15);  // 2 h / 1500 is under Pyroscope's 15 s floor
+  int64_t grouped = 0;
+  for (const auto& [value, t] : render["groups"].items()) {
+    for (const Json& v : t["samples"]) grouped += v.get<int64_t>();
+  }
+  EXPECT_EQ(grouped, cpu_total);
+  EXPECT_TRUE(render["groups"].contains("fib")) << render["groups"].dump();
+  // The same flame graph as SelectMergeStacktraces.
+  Json merge = {{"profileTypeID", cpu}, {"labelSelector", "{service_name=\"go-ingest\"}"},
+                {"start", std::to_string(NowMs() - 3600000)}, {"end", std::to_string(NowMs() + 3600000)}};
+  Json fg = Query("SelectMergeStacktraces", merge)["flamegraph"];
+  EXPECT_EQ(render["flamebearer"]["names"], fg["names"]);
+
+  r = Get("/pyroscope/render-diff?leftQuery=" + query + "&rightQuery=" +
+          httplib::detail::encode_query_param(cpu + "{service_name=\"go-push\"}") +
+          "&leftFrom=now-1h&leftUntil=now%2B1h&rightFrom=now-1h&rightUntil=now%2B1h");
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json diff = Json::parse(r.body);
+  EXPECT_EQ(diff["metadata"]["format"], "double");
+  EXPECT_EQ(diff["leftTicks"].get<int64_t>(), cpu_total);
+  EXPECT_EQ(diff["rightTicks"].get<int64_t>(), cpu_total);
+  for (const Json& level : diff["flamebearer"]["levels"]) EXPECT_EQ(level.size() % 7, 0u);
+
+  r = Get("/pyroscope/label-values?label=__name__" + range);
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json types = Json::parse(r.body);
+  EXPECT_NE(std::find(types.begin(), types.end(), cpu), types.end()) << r.body;
+  r = Get("/pyroscope/label-values?label=service_name" + range);
+  ASSERT_EQ(r.status, 200) << r.body;
+  Json services = Json::parse(r.body);
+  EXPECT_NE(std::find(services.begin(), services.end(), "go-ingest"), services.end()) << r.body;
+
+  // Errors say what is wrong.
+  r = Get("/pyroscope/render?query=cpu%7B%7D" + range);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("profile type ID"));
+  r = Get("/pyroscope/render?query=" + query + "&from=yesterday-ish");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("from"));
+  r = Get("/pyroscope/render?query=" + query + "&format=dot");
+  EXPECT_EQ(r.status, 501);
+  r = Get("/pyroscope/label-values");
+  EXPECT_EQ(r.status, 400);
+}
+
 TEST_F(ServerE2eTest, OtherIngestFormatsAndTenants) {
   const int64_t now_s = NowMs() / 1000;
   // Collapsed stacks at 100 Hz: 10 samples become 10 x 10 ms of CPU.

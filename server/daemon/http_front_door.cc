@@ -178,7 +178,10 @@ int IngestStatus(IngestFailure f) {
 
 // A bounded set of route names for the metrics' labels.
 std::string_view RouteLabel(std::string_view path) {
-  static const char* kRoutes[] = {"/ingest", "/pyroscope/ingest", kOtlpHttpPath, "/ready", "/metrics", "/api/v1/status/buildinfo", "/"};
+  static const char* kRoutes[] = {"/ingest",          "/pyroscope/ingest",         kOtlpHttpPath,
+                                  "/pyroscope/render", "/pyroscope/render-diff",    "/pyroscope/label-values",
+                                  "/ready",            "/metrics",                  "/api/v1/status/buildinfo",
+                                  "/"};
   for (const char* r : kRoutes) {
     if (path == r) return r;
   }
@@ -199,6 +202,7 @@ HttpFrontDoor::HttpFrontDoor(const IngestService* ingest, const QuerierService* 
                              FrontDoorOptions options)
     : ingest_(ingest),
       querier_(querier),
+      render_(querier, NowNanos),
       metrics_(metrics),
       ready_(std::move(ready)),
       gauges_(std::move(gauges)),
@@ -408,6 +412,27 @@ void HttpFrontDoor::Install(httplib::Server* server) {
   };
   server->Post("/ingest", ingest);
   server->Post("/pyroscope/ingest", ingest);
+
+  // Pyroscope's legacy read API (render_service.h): JSON answers, plain-text
+  // errors with the status of the query's failure.
+  using RenderFn = absl::StatusOr<std::string> (RenderService::*)(const std::string&, const RenderParams&) const;
+  auto render = [this](RenderFn fn, const char* method) {
+    return [this, fn, method](const httplib::Request& req, httplib::Response& res) {
+      auto tenant = TenantFromHeader(req.get_header_value(std::string(kTenantHeader)));
+      if (!tenant.ok()) return PlainError(res, 400, Msg(tenant.status()));
+      const auto t0 = std::chrono::steady_clock::now();
+      RenderParams params(req.params.begin(), req.params.end());
+      absl::StatusOr<std::string> body = (render_.*fn)(*tenant, params);
+      metrics_->ObserveQuery(method, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                             body.ok());
+      if (!body.ok()) return PlainError(res, ConnectHttpStatus(body.status().code()), Msg(body.status()));
+      res.status = 200;
+      res.set_content(*std::move(body), "application/json");
+    };
+  };
+  server->Get("/pyroscope/render", render(&RenderService::Render, "render"));
+  server->Get("/pyroscope/render-diff", render(&RenderService::RenderDiff, "render-diff"));
+  server->Get("/pyroscope/label-values", render(&RenderService::LabelValues, "label-values"));
 
   // OTLP/HTTP: a binary (application/x-protobuf) or JSON
   // ExportProfilesServiceRequest; the answer is an

@@ -25,6 +25,7 @@
 #include "server/daemon/connect_protocol.h"
 #include "server/daemon/ingest_service.h"
 #include "server/daemon/querier_service.h"
+#include "server/daemon/render_service.h"
 #include "server/daemon/server_metrics.h"
 
 namespace httplib {
@@ -68,6 +69,7 @@ class HttpFrontDoor {
 
   const IngestService* const ingest_;
   const QuerierService* const querier_;
+  const RenderService render_;
   ServerMetrics* const metrics_;
   const std::function<bool()> ready_;
   const std::function<std::vector<GaugeSample>()> gauges_;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <httplib.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -139,6 +140,17 @@ KilnServer::~KilnServer() {
 }
 
 absl::StatusOr<int> KilnServer::Bind() {
+  // cpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG,
+  // fixed when Debian built the library): 50 clients connecting at once
+  // overflow it, and the kernel drops their handshakes, which clients see as
+  // reset connections a second later. The socket is remembered here (the
+  // library's own options applied first) and listened on again, with a
+  // backlog the kernel caps at net.core.somaxconn, once bound.
+  int listen_fd = -1;
+  http_->set_socket_options([&listen_fd](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
   int port = options_.http_port;
   if (port == 0) {
     port = http_->bind_to_any_port(options_.http_host);
@@ -146,9 +158,13 @@ absl::StatusOr<int> KilnServer::Bind() {
   } else if (!http_->bind_to_port(options_.http_host, port)) {
     port = 0;
   }
+  http_->set_socket_options(httplib::default_socket_options);  // the lambda's capture ends here
   if (port <= 0) {
     return absl::UnavailableError(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
                                               options_.http_host, options_.http_port));
+  }
+  if (listen_fd >= 0 && ::listen(listen_fd, 1024) != 0) {
+    Log(LogLevel::kWarn, "cannot raise the listen backlog", {{"err", std::strerror(errno)}});
   }
   return port;
 }
