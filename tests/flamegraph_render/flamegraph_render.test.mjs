@@ -24,44 +24,40 @@
 //
 // The canvas screenshots are kept: flamegraph.png ("web", light) and
 // flamegraph-go-dark.png, with whole-page screenshots beside them, in
-// KILN_FLAMEGRAPH_OUT_DIR.
+// KILN_FLAMEGRAPH_OUT_DIR; the server's data and log and the host's script,
+// result and log in KILN_TEST_WORK_DIR (default: OUT_DIR/work).
 //
 //   KILN_BIN=build/bin/kiln KILN_PLUGIN_BINARY=build/bin/gpx_kiln_linux_amd64 \
 //   KILN_PLUGIN_HOST=build/plugin_host/bin/kiln-plugin-host KILN_CORPUS_DIR=../shared/corpus \
 //   KILN_FLAMEGRAPH_OUT_DIR=/tmp/fg node --test tests/flamegraph_render/flamegraph_render.test.mjs
-// (run_flamegraph_render_test.sh installs the npm packages first.)
+// (run_flamegraph_render_test.sh installs the npm packages first: this
+// directory's and tests/node's.)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+import { KilnServer } from '../node/kiln_server.mjs';
+import { decodeFrame, num, requiredEnv, retimedPprof, runHost } from '../plugin_e2e/harness.mjs';
 import { buildPage } from './build_page.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// This directory's packages (the browser side); the decoders (apache-arrow,
+// pprof-format) come from tests/node through the harness.
 const requireHere = createRequire(path.join(here, 'package.json'));
-const arrow = requireHere('apache-arrow');
-const pprof = requireHere('pprof-format');
 const { PNG } = requireHere('pngjs');
 const { chromium } = requireHere('playwright-core');
 
-function requiredPath(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set (tests/flamegraph_render/CMakeLists.txt passes it)`);
-  if (!fs.existsSync(v)) throw new Error(`${name}=${v} does not exist; build it first`);
-  return v;
-}
-const KILN = requiredPath('KILN_BIN');
-const PLUGIN = requiredPath('KILN_PLUGIN_BINARY');
-const HOST = requiredPath('KILN_PLUGIN_HOST');
+const KILN = requiredEnv('KILN_BIN');
+const PLUGIN = requiredEnv('KILN_PLUGIN_BINARY');
+const HOST = requiredEnv('KILN_PLUGIN_HOST');
 const CHROMIUM = process.env.KILN_CHROMIUM || '/usr/bin/chromium';
 const CORPUS = process.env.KILN_CORPUS_DIR || '';
 const OUT = process.env.KILN_FLAMEGRAPH_OUT_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-flamegraph-'));
-const WORK = path.join(OUT, 'work');
+const WORK = process.env.KILN_TEST_WORK_DIR || path.join(OUT, 'work');
 fs.mkdirSync(WORK, { recursive: true });
 
 const CPU = 'process_cpu:cpu:nanoseconds:cpu:nanoseconds';
@@ -85,8 +81,6 @@ const WEB_STACKS = [
   ['main;init;load_config', 20],
 ];
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const num = (v) => (typeof v === 'bigint' ? Number(v) : v);
 
 // The function with the most self weight in collapsed stacks, its self and
 // total counts, and the total of all stacks.
@@ -119,104 +113,26 @@ function topFlatOfPprofTop(text, where, most) {
   return out;
 }
 
-// ---------------------------------------------------------------- kiln server
-
-class KilnServer {
-  constructor(dataDir, logPath) {
-    this.dataDir = dataDir;
-    this.logPath = logPath;
-    this.log = '';
-    this.exit = null;
-  }
-
-  async start() {
-    this.child = spawn(KILN, ['server', '--data-dir', this.dataDir, '--http-addr', '127.0.0.1:0',
-      '--segment-duration-ms', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code, signal) => {
-        this.exit = { code, signal };
-        fs.writeFileSync(this.logPath, this.log);
-        resolve(this.exit);
-      });
-    });
-    for (const s of [this.child.stdout, this.child.stderr]) s.on('data', (d) => { this.log += d.toString(); });
-    const deadline = Date.now() + 15000;
-    while (!this.url) {
-      const m = /msg=listening http_addr=127\.0\.0\.1:(\d+)/.exec(this.log);
-      if (m) this.url = `http://127.0.0.1:${m[1]}`;
-      else if (this.exit) throw new Error(`kiln server exited (${JSON.stringify(this.exit)}) before listening:\n${this.log}`);
-      else if (Date.now() > deadline) throw new Error(`kiln server did not log "listening" in 15 s:\n${this.log}`);
-      else await sleep(20);
-    }
-    for (;;) {
-      try {
-        if ((await fetch(`${this.url}/ready`)).status === 200) break;
-      } catch { /* not yet */ }
-      if (Date.now() > deadline) throw new Error(`kiln server at ${this.url} never became ready:\n${this.log}`);
-      await sleep(20);
-    }
-  }
-
-  async stop() {
-    if (this.exit) return this.exit;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 20000);
-    const exit = await this.exited;
-    clearTimeout(timer);
-    return exit;
-  }
-
-  async ingest(query, body) {
-    const r = await fetch(`${this.url}/ingest?${query}`, { method: 'POST', body });
-    const text = await r.text();
-    if (r.status !== 200) throw new Error(`/ingest?${query} answered ${r.status}: ${text}`);
-  }
-}
-
-// ---------------------------------------------------------------- the plugin under the host
-
-async function runHost(script) {
-  const scriptPath = path.join(WORK, 'host.script.json');
-  const outPath = path.join(WORK, 'host.result.json');
-  fs.writeFileSync(scriptPath, JSON.stringify(script, null, 1));
-  const child = spawn(HOST, ['-plugin', PLUGIN, '-script', scriptPath, '-out', outPath, '-start-timeout', '20s'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  for (const s of [child.stdout, child.stderr]) s.on('data', (d) => { output += d.toString(); });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 45000);
-  const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? s)));
-  clearTimeout(timer);
-  fs.writeFileSync(path.join(WORK, 'host.log'), output);
-  if (code !== 0) throw new Error(`kiln-plugin-host exited ${code}:\n${output.slice(-4000)}`);
-  return JSON.parse(fs.readFileSync(outPath, 'utf8'));
-}
+// ---------------------------------------------------------------- frames
 
 // One Arrow frame (base64 IPC, as the host reports it) as the DataFrameJSON
 // Grafana's server sends its frontend for it: field types from the fields'
 // `tstype` metadata, config and labels from theirs, int64 values as numbers.
 function frameJsonOfArrow(base64) {
-  const table = arrow.tableFromIPC(Buffer.from(base64, 'base64'));
-  const md = table.schema.metadata;
-  const fields = table.schema.fields.map((f) => ({
-    name: f.name,
-    type: f.metadata.get('tstype'),
-    ...(f.metadata.has('config') ? { config: JSON.parse(f.metadata.get('config')) } : {}),
-    ...(f.metadata.has('labels') ? { labels: JSON.parse(f.metadata.get('labels')) } : {}),
-  }));
-  const values = table.schema.fields.map((_, i) => {
-    const column = table.getChildAt(i);
-    const out = [];
-    for (let r = 0; r < column.length; r++) out.push(num(column.get(r)));
-    return out;
-  });
+  const frame = decodeFrame(base64);
   return {
     schema: {
-      refId: md.get('refId'),
-      name: md.get('name'),
-      ...(md.has('meta') ? { meta: JSON.parse(md.get('meta')) } : {}),
-      fields,
+      refId: frame.refId,
+      name: frame.name,
+      ...(frame.meta ? { meta: frame.meta } : {}),
+      fields: frame.fields.map((f) => ({
+        name: f.name,
+        type: f.tstype,
+        ...(f.config ? { config: f.config } : {}),
+        ...(f.labels ? { labels: f.labels } : {}),
+      })),
     },
-    data: { values },
+    data: { values: frame.fields.map((f) => f.values.map(num)) },
   };
 }
 
@@ -433,7 +349,7 @@ before(async () => {
 
   const dataDir = path.join(WORK, 'data');
   fs.rmSync(dataDir, { recursive: true, force: true });
-  server = new KilnServer(dataDir, path.join(WORK, 'kiln-server.log'));
+  server = new KilnServer(KILN, dataDir, path.join(WORK, 'kiln-server.log'));
   const built = buildPage(path.join(OUT, 'page'));
   launching = chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] }).then((b) => { browser = b; });
   // Awaited below; until then a failure must not count as unhandled.
@@ -443,22 +359,20 @@ before(async () => {
   const body = WEB_STACKS.map(([s, n]) => `${s} ${n}`).join('\n') + '\n';
   const ingests = [server.ingest(`name=${encodeURIComponent('web.cpu{env=prod}')}&from=${T.web / 1000}&until=${T.web / 1000 + 10}&sampleRate=100`, body)];
   if (!corpusNote) {
-    const profile = pprof.Profile.decode(zlib.gunzipSync(fs.readFileSync(CORPUS_CPU)));
-    profile.timeNanos = BigInt(T.go) * 1_000_000n;
-    ingests.push(server.ingest(`name=${encodeURIComponent('corpusgo{env=prod}')}&format=pprof`, Buffer.from(profile.encode())));
+    ingests.push(server.ingest(`name=${encodeURIComponent('corpusgo{env=prod}')}&format=pprof`, retimedPprof(CORPUS_CPU, T.go)));
   }
   await Promise.all(ingests);
 
   const q = (refId, labelSelector) => ({ refId, queryType: 'profile', json: { profileTypeId: CPU, labelSelector },
     from: T.from, to: T.to, intervalMs: 15000, maxDataPoints: 1000 });
-  const result = await runHost({
+  const result = await runHost({ host: HOST, plugin: PLUGIN, workDir: WORK }, {
     settings: { uid: 'kiln', name: 'Kiln', url: server.url, jsonData: { minStep: '15s' }, lastUpdatedMS: 1 },
     calls: [{ id: 'flame', kind: 'queryData', queries: [
       q('web', '{service_name="web"}'),
       q('empty', '{service_name="nobody"}'),
       ...(corpusNote ? [] : [q('go', '{service_name="corpusgo"}')]),
     ] }],
-  });
+  }, 'flame');
   const responses = result.calls[0].queryData?.responses || {};
   for (const [refId, r] of Object.entries(responses)) {
     assert.equal(r.error || '', '', `${refId}: the plugin answered with an error`);

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Runs the flame graph render test (flamegraph_render.test.mjs, Node's test
-# runner) after installing its npm packages (install-deps here).
+# Runs kiln_flamegraph_render_test (flamegraph_render.test.mjs, Node's test
+# runner, through tests/node/run_node_test.sh) after installing the npm
+# packages it uses besides tests/node's: this directory's
+# (@grafana/flamegraph, React, esbuild, playwright-core, pngjs).
 #
-#   run_flamegraph_render_test.sh OUT_DIR
-# with KILN_BIN, KILN_PLUGIN_BINARY, KILN_PLUGIN_HOST and KILN_CORPUS_DIR in
-# the environment (CMakeLists.txt here sets them), and optionally
-# KILN_CHROMIUM (default: chromium on PATH). The screenshots land in OUT_DIR.
+#   run_flamegraph_render_test.sh SOURCE_DIR OUT_DIR
+# with KILN_BIN, KILN_PLUGIN_BINARY, KILN_PLUGIN_HOST (empty when the host
+# cannot be built here) and KILN_CORPUS_DIR in the environment
+# (CMakeLists.txt here sets them), and optionally KILN_CHROMIUM (default:
+# chromium on PATH). The screenshots land in OUT_DIR, the server's and the
+# host's files in OUT_DIR/work (emptied first).
 #
 # Exit 77 (ctest: skipped) only when node, chromium or the Grafana stand-in
-# host is missing; any other problem, npm install included, fails.
+# host is missing; any other problem, an npm install included, fails.
 set -euo pipefail
 
-if [ $# -ne 1 ]; then
-  echo "usage: $0 OUT_DIR" >&2
+if [ $# -ne 2 ]; then
+  echo "usage: $0 SOURCE_DIR OUT_DIR" >&2
   exit 2
 fi
-out_dir=$1
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source_dir=$1
+out_dir=$2
 
 if ! command -v node >/dev/null 2>&1; then
   echo "SKIPPED: node is not installed; the flame graph render test needs Node.js 20" >&2
@@ -32,8 +36,8 @@ if [ -z "${KILN_PLUGIN_HOST:-}" ] || [ ! -x "$KILN_PLUGIN_HOST" ]; then
   exit 77
 fi
 
-"$here/install-deps"
+"$source_dir/scripts/install-npm-deps" tests/flamegraph_render
 mkdir -p "$out_dir"
-rm -rf "$out_dir/work"
 export KILN_CHROMIUM=$chromium KILN_FLAMEGRAPH_OUT_DIR=$out_dir
-exec node --test --test-reporter=spec "$here/flamegraph_render.test.mjs"
+exec "$source_dir/tests/node/run_node_test.sh" "$source_dir" \
+  "$source_dir/tests/flamegraph_render/flamegraph_render.test.mjs" "$out_dir/work"
