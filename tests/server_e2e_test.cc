@@ -15,6 +15,7 @@
 //    same data; a second server on a directory in use refuses to start.
 // Skips when go is not installed (the oracle and the fixture need it).
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -39,6 +40,7 @@
 #include "querier/v1/querier.pb.h"
 #include "tests/go_pprof_raw.h"
 #include "tests/go_tool.h"
+#include "opentelemetry/proto/collector/profiles/v1development/profiles_service.grpc.pb.h"
 #include "tests/scratch_dir.h"
 #include "tests/server_process.h"
 #include "tests/subprocess.h"
@@ -697,7 +699,7 @@ opentelemetry::proto::collector::profiles::v1development::ExportProfilesServiceR
   return r;
 }
 
-TEST_F(ServerE2eTest, OtlpProfilesOverHttpAndConnect) {
+TEST_F(ServerE2eTest, OtlpProfilesOverHttpConnectAndGrpc) {
   const httplib::Headers tenant = {{"X-Scope-OrgID", "otlp-e2e"}};
   const int64_t now_ns = NowMs() * 1000000;
   Reply r = Post("/v1development/profiles", OtlpRequest("otlp-http", now_ns, 2).SerializeAsString(),
@@ -709,9 +711,28 @@ TEST_F(ServerE2eTest, OtlpProfilesOverHttpAndConnect) {
   r = Post("/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export", json, "application/json",
            tenant);
   ASSERT_EQ(r.status, 200) << r.body;
+  // gRPC, as the OpenTelemetry Collector's OTLP exporter sends it, the
+  // tenant in the call's metadata.
+  ASSERT_GT(server_->grpc_port(), 0);
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->grpc_port()),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = opentelemetry::proto::collector::profiles::v1development::ProfilesService::NewStub(channel);
+  namespace otlp = opentelemetry::proto::collector::profiles::v1development;
+  auto grpc_export = [&](const otlp::ExportProfilesServiceRequest& request) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-scope-orgid", "otlp-e2e");
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    otlp::ExportProfilesServiceResponse response;
+    return stub->Export(&context, request, &response);
+  };
+  grpc::Status exported = grpc_export(OtlpRequest("otlp-grpc", now_ns, 2));
+  ASSERT_TRUE(exported.ok()) << exported.error_message();
+  grpc::Status refused = grpc_export(OtlpRequest("otlp-grpc-bad", now_ns, 9));
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(), HasSubstr("stack index 9 out of range"));
 
   // 8 samples of 10 ms each, 3 on main;work and 5 on main;work;hash.
-  for (const char* service : {"otlp-http", "otlp-connect"}) {
+  for (const char* service : {"otlp-http", "otlp-connect", "otlp-grpc"}) {
     Json req = Range();
     req["profileTypeID"] = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
     req["labelSelector"] = std::string("{service_name=\"") + service + "\"}";
@@ -736,7 +757,7 @@ TEST_F(ServerE2eTest, OtlpProfilesOverHttpAndConnect) {
   Json services = Range();
   services["name"] = "service_name";
   Json names = Query("LabelValues", services, tenant)["names"];
-  EXPECT_EQ(names, Json({"otlp-connect", "otlp-http"}));
+  EXPECT_EQ(names, Json({"otlp-connect", "otlp-grpc", "otlp-http"}));
 }
 
 // One malformed request and what the server must answer.
@@ -970,7 +991,8 @@ TEST_F(ServerE2eTest, StatusEndpoints) {
 TEST_F(ServerE2eTest, GracefulShutdownAndRestartKeepData) {
   ASSERT_TRUE(ingested_) << "runs after IngestedGoProfilesMergeToGoToolPprofTotals";
   // A second daemon on the same directory refuses to start.
-  ProcessResult second = RunProcess({KILN_CLI_PATH, "server", "--data-dir", data_dir_, "--http-addr", "127.0.0.1:0"});
+  ProcessResult second = RunProcess(
+      {KILN_CLI_PATH, "server", "--data-dir", data_dir_, "--http-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0"});
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_THAT(second.err, HasSubstr("in use by another kiln process"));
 

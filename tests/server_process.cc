@@ -22,11 +22,11 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-// The port of the "msg=listening http_addr=127.0.0.1:PORT" line, or 0.
-int ListeningPort(const std::string& log) {
+// The port of "<key>=127.0.0.1:PORT" on the "msg=listening" line, or 0.
+int ListeningPort(const std::string& log, const char* key = "http_addr=") {
   const size_t line = log.find("msg=listening");
   if (line == std::string::npos) return 0;
-  const size_t addr = log.find("http_addr=", line);
+  const size_t addr = log.find(key, line);
   if (addr == std::string::npos) return 0;
   const size_t colon = log.find(':', addr);
   if (colon == std::string::npos) return 0;
@@ -39,7 +39,9 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const std::s
                                                                     const std::string& data_dir,
                                                                     const std::vector<std::string>& extra_args,
                                                                     const std::string& log_path) {
-  std::vector<std::string> argv = {binary, "server", "--data-dir", data_dir, "--http-addr", "127.0.0.1:0"};
+  // Free ports for both listeners: tests run side by side.
+  std::vector<std::string> argv = {binary,        "server",     "--data-dir",  data_dir,
+                                   "--http-addr", "127.0.0.1:0", "--grpc-addr", "127.0.0.1:0"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> args;
   for (std::string& s : argv) args.push_back(s.data());
@@ -68,7 +70,10 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const std::s
       server->pid_ = -1;
       return absl::FailedPreconditionError("kiln server exited during startup:\n" + server->Log());
     }
-    if (server->port_ == 0) server->port_ = ListeningPort(server->Log());
+    if (server->port_ == 0) {
+      server->port_ = ListeningPort(server->Log());
+      server->grpc_port_ = ListeningPort(server->Log(), "grpc_addr=");
+    }
     if (server->port_ != 0) {
       httplib::Client client("127.0.0.1", server->port_);
       client.set_connection_timeout(1, 0);

@@ -1,6 +1,6 @@
 // A `kiln server` child process for end-to-end tests: started on
-// 127.0.0.1 with a free port (--http-addr 127.0.0.1:0; the port is read
-// from the server's "listening" log line, so there is no race for it),
+// 127.0.0.1 with free ports (--http-addr and --grpc-addr 127.0.0.1:0; both
+// are read from the server's "listening" log line, so there is no race),
 // waited for until /ready answers, and stopped with SIGTERM (SIGKILL when
 // it does not exit in time, and always in the destructor).
 #ifndef KILN_TESTS_SERVER_PROCESS_H_
@@ -28,6 +28,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  int grpc_port() const { return grpc_port_; }  // OTLP over gRPC
   // SIGTERM, then waits up to |timeout_seconds|; the exit code, or -1 when
   // it had to be killed or died of a signal.
   int Stop(int timeout_seconds = 30);
@@ -39,6 +40,7 @@ class ServerProcess {
   ServerProcess(pid_t pid, std::string log_path) : pid_(pid), log_path_(std::move(log_path)) {}
   pid_t pid_;
   int port_ = 0;
+  int grpc_port_ = 0;
   std::string log_path_;
 };
 

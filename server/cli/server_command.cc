@@ -25,6 +25,7 @@ using server::LogLevel;
 struct ServerArgs {
   std::string data_dir;
   std::string http_addr = "127.0.0.1:4040";
+  std::string grpc_addr = "127.0.0.1:4317";
   int http_threads = 32;
   uint64_t max_body_bytes = uint64_t{64} << 20;
   uint64_t max_decompressed_bytes = uint64_t{128} << 20;
@@ -66,6 +67,12 @@ int RunServer(const ServerArgs& args) {
   options.data_dir = args.data_dir;
   if (!ParseAddr(args.http_addr, &options.http_host, &options.http_port)) {
     Log(LogLevel::kError, "bad --http-addr: expected HOST:PORT", {{"http_addr", args.http_addr}});
+    return 2;
+  }
+  if (args.grpc_addr == "off") {
+    options.grpc_port = -1;
+  } else if (!ParseAddr(args.grpc_addr, &options.grpc_host, &options.grpc_port)) {
+    Log(LogLevel::kError, "bad --grpc-addr: expected HOST:PORT or off", {{"grpc_addr", args.grpc_addr}});
     return 2;
   }
   options.http_threads = args.http_threads;
@@ -132,8 +139,13 @@ int RunServer(const ServerArgs& args) {
 
   const std::string host = options.http_host.find(':') != std::string::npos ? "[" + options.http_host + "]"
                                                                               : options.http_host;
+  const std::string grpc_host =
+      options.grpc_host.find(':') != std::string::npos ? "[" + options.grpc_host + "]" : options.grpc_host;
   Log(LogLevel::kInfo, "listening",
-      {{"http_addr", fmt::format("{}:{}", host, *port)}, {"data_dir", args.data_dir}, {"version", "0.1.0"}});
+      {{"http_addr", fmt::format("{}:{}", host, *port)},
+       {"grpc_addr", daemon->grpc_port() < 0 ? "off" : fmt::format("{}:{}", grpc_host, daemon->grpc_port())},
+       {"data_dir", args.data_dir},
+       {"version", "0.1.0"}});
   const absl::Status served_status = daemon->Serve();
   served = true;
   signal_thread.join();
@@ -159,6 +171,9 @@ void AddServerCommand(CLI::App* app, int* exit_code) {
       "server", "Run the Pyroscope-compatible daemon: /ingest, push.v1 and querier.v1 over HTTP (see docs/api.md)");
   cmd->add_option("--data-dir", args->data_dir, "Directory of the embedded store (created if missing)");
   cmd->add_option("--http-addr", args->http_addr, "Address to listen on, HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--grpc-addr", args->grpc_addr,
+                  "OTLP profiles over gRPC (ProfilesService/Export): HOST:PORT, port 0 for any free port, or off")
       ->capture_default_str();
   cmd->add_option("--http-threads", args->http_threads, "Request worker threads")->capture_default_str();
   cmd->add_option("--max-body-bytes", args->max_body_bytes, "Largest request body accepted (413 beyond)")

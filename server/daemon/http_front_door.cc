@@ -265,6 +265,17 @@ absl::StatusOr<std::string> HttpFrontDoor::TenantOf(const httplib::Request& req)
   return auth_.TenantOf(req.get_header_value("Authorization"), req.get_header_value(std::string(kTenantHeader)));
 }
 
+absl::Status HttpFrontDoor::ExportOtlpAuthorized(std::string_view authorization, std::string_view tenant_header,
+                                                 std::string_view request) const {
+  auto tenant = auth_.TenantOf(authorization, tenant_header);
+  if (!tenant.ok()) {
+    metrics_->AddRejected("otlp", tenant.status().code() == absl::StatusCode::kInvalidArgument ? "bad_request"
+                                                                                               : "unauthorized");
+    return tenant.status();
+  }
+  return ExportOtlp(*tenant, request);
+}
+
 absl::Status HttpFrontDoor::AdmitIngest(const std::string& tenant, size_t bytes, std::string_view endpoint) const {
   const TenantRateLimiter::Decision d = rate_limiter_.Admit(tenant, bytes, NowNanos());
   if (d.admitted) return absl::OkStatus();

@@ -63,6 +63,12 @@ class HttpFrontDoor {
   // The Connect procedures served, as "/package.Service/Method".
   std::vector<std::string> Procedures() const;
 
+  // A binary OTLP ExportProfilesServiceRequest from another transport
+  // (gRPC), authenticated, admitted and stored as over HTTP; the status
+  // carries the code of a rejection.
+  absl::Status ExportOtlpAuthorized(std::string_view authorization, std::string_view tenant_header,
+                                    std::string_view request) const;
+
  private:
   // Runs one Connect procedure: decoded request in, encoded response out.
   using Procedure = std::function<absl::StatusOr<std::string>(const std::string& tenant, ConnectCodec codec,

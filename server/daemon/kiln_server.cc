@@ -1,6 +1,7 @@
 #include "server/daemon/kiln_server.h"
 
 #include <fcntl.h>
+#include <grpcpp/grpcpp.h>
 #include <httplib.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -18,6 +19,7 @@
 #include "kiln/storage/local_object_store.h"
 #include "server/daemon/http_front_door.h"
 #include "server/daemon/ingest_service.h"
+#include "server/daemon/otlp_grpc_service.h"
 #include "server/daemon/querier_service.h"
 #include "server/daemon/server_metrics.h"
 #include "server/daemon/structured_log.h"
@@ -169,6 +171,23 @@ absl::StatusOr<int> KilnServer::Bind() {
   if (listen_fd >= 0 && ::listen(listen_fd, 1024) != 0) {
     Log(LogLevel::kWarn, "cannot raise the listen backlog", {{"err", std::strerror(errno)}});
   }
+  if (options_.grpc_port >= 0) {
+    otlp_grpc_ = std::make_unique<OtlpGrpcService>(front_door_.get());
+    grpc::ServerBuilder builder;
+    const std::string host = options_.grpc_host.find(':') != std::string::npos ? "[" + options_.grpc_host + "]"
+                                                                               : options_.grpc_host;
+    builder.AddListeningPort(fmt::format("{}:{}", host, options_.grpc_port), grpc::InsecureServerCredentials(),
+                             &grpc_port_);
+    builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<size_t>(options_.max_body_bytes, INT32_MAX)));
+    builder.RegisterService(otlp_grpc_.get());
+    grpc_ = builder.BuildAndStart();
+    if (!grpc_ || grpc_port_ <= 0) {
+      grpc_.reset();
+      return absl::UnavailableError(fmt::format("cannot listen for gRPC on {}:{} (in use, or not an address of "
+                                                "this machine)",
+                                                options_.grpc_host, options_.grpc_port));
+    }
+  }
   return port;
 }
 
@@ -183,6 +202,11 @@ absl::Status KilnServer::Serve() {
 void KilnServer::Stop() {
   serving_ = false;
   http_->stop();
+  // Once (Stop is repeated until Serve returns); calls in flight get a
+  // second to finish.
+  if (grpc_) {
+    std::call_once(grpc_stopped_, [this] { grpc_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1)); });
+  }
 }
 
 absl::Status KilnServer::Shutdown() {

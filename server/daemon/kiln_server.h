@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -26,6 +27,9 @@
 #include "kiln/storage/segment_writer.h"
 #include "server/daemon/authenticator.h"
 
+namespace grpc {
+class Server;
+}
 namespace httplib {
 class Server;
 }
@@ -33,6 +37,7 @@ class Server;
 namespace kiln::server {
 
 class HttpFrontDoor;
+class OtlpGrpcService;
 class IngestService;
 class QuerierService;
 class ServerMetrics;
@@ -42,6 +47,10 @@ struct ServerOptions {
   std::string http_host = "127.0.0.1";
   int http_port = 4040;  // 0: any free port (Bind() says which)
   int http_threads = 32;
+  // OTLP profiles over gRPC (otlp_grpc_service.h); grpc_port < 0: off,
+  // 0: any free port.
+  std::string grpc_host = "127.0.0.1";
+  int grpc_port = 4317;
   size_t max_body_bytes = size_t{64} << 20;
   size_t max_decompressed_bytes = size_t{128} << 20;
   storage::SegmentWriterOptions writer;
@@ -61,8 +70,11 @@ class KilnServer {
   KilnServer(const KilnServer&) = delete;
   KilnServer& operator=(const KilnServer&) = delete;
 
-  // Binds the HTTP port; returns the port bound (useful with port 0).
+  // Binds the HTTP port and starts the gRPC listener (which serves at
+  // once); returns the HTTP port bound (useful with port 0).
   absl::StatusOr<int> Bind();
+  // The gRPC port bound by Bind(); -1 when gRPC is off.
+  int grpc_port() const { return grpc_port_; }
   // Serves until Stop(); fails when the listener cannot run.
   absl::Status Serve();
   // Makes Serve() return once requests in flight are answered.
@@ -85,6 +97,10 @@ class KilnServer {
   std::unique_ptr<QuerierService> querier_;
   std::unique_ptr<HttpFrontDoor> front_door_;
   std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<OtlpGrpcService> otlp_grpc_;
+  std::unique_ptr<grpc::Server> grpc_;
+  int grpc_port_ = -1;
+  std::once_flag grpc_stopped_;
   std::atomic<bool> serving_{false};
 
   absl::Mutex compaction_mu_;

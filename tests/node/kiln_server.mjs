@@ -21,7 +21,7 @@ export class KilnServer {
 
   async start() {
     this.child = spawn(this.binary, ['server', '--data-dir', this.dataDir, '--http-addr', '127.0.0.1:0',
-      ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--grpc-addr', '127.0.0.1:0', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => {
       this.child.on('exit', (code, signal) => {
         this.exit = { code, signal };

@@ -98,7 +98,8 @@ void ServerClientTest::initTestCase() {
   QVERIFY(data_dir_.isValid());
   server_.setProgram(QStringLiteral(KILN_CLI_PATH));
   server_.setArguments({QStringLiteral("server"), QStringLiteral("--data-dir"), data_dir_.path(),
-                        QStringLiteral("--http-addr"), QStringLiteral("127.0.0.1:0")});
+                        QStringLiteral("--http-addr"), QStringLiteral("127.0.0.1:0"),
+                        QStringLiteral("--grpc-addr"), QStringLiteral("127.0.0.1:0")});
   server_.setProcessChannelMode(QProcess::SeparateChannels);
   server_.start();
   QVERIFY2(server_.waitForStarted(kTimeoutMs), qPrintable(server_.errorString()));
