@@ -1096,6 +1096,44 @@ TEST(ServerConfigE2eTest, ConfigFileAuthenticationAndRateLimits) {
   EXPECT_EQ((*server)->Stop(), 0);
 }
 
+// HTTPS with a certificate made here by openssl: a client trusting that
+// certificate ingests and queries; a plain-HTTP client gets no answer.
+TEST(ServerConfigE2eTest, ServesHttpsWithTheConfiguredCertificate) {
+  ScratchDir scratch("kiln_server_tls_e2e");
+  const std::string cert = (scratch.path() / "cert.pem").string(), key = (scratch.path() / "key.pem").string();
+  ProcessResult made = RunProcess({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                                   "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out",
+                                   cert});
+  if (made.exit_code == -1) GTEST_SKIP() << "openssl could not be run (is it installed?)";
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto server = ServerProcess::Start(KILN_CLI_PATH, (scratch.path() / "data").string(),
+                                     {"--tls-cert-file", cert, "--tls-key-file", key},
+                                     (scratch.path() / "server.log").string());
+  ASSERT_TRUE(server.ok()) << server.status();
+  httplib::SSLClient tls("127.0.0.1", (*server)->port());
+  tls.set_ca_cert_path(cert.c_str());
+  tls.enable_server_certificate_verification(true);
+  auto r = tls.Post("/ingest?name=secure", "main;work 100\n", "text/plain");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200) << r->body;
+  r = tls.Post("/querier.v1.QuerierService/LabelValues", R"({"name":"service_name"})", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(Json::parse(r->body)["names"], Json({"secure"}));
+  httplib::Client plain("127.0.0.1", (*server)->port());
+  auto refused = plain.Get("/ready");
+  EXPECT_TRUE(!refused || refused->status != 200);
+  EXPECT_EQ((*server)->Stop(), 0);
+
+  // A key that is not the certificate's: refused at startup, paths named.
+  const std::string other = (scratch.path() / "other.pem").string();
+  ASSERT_EQ(RunProcess({"openssl", "genrsa", "-out", other, "2048"}).exit_code, 0);
+  auto mismatched = ServerProcess::Start(KILN_CLI_PATH, (scratch.path() / "data").string(),
+                                         {"--tls-cert-file", cert, "--tls-key-file", other},
+                                         (scratch.path() / "server.log").string());
+  ASSERT_FALSE(mismatched.ok());
+  EXPECT_THAT(std::string(mismatched.status().message()), HasSubstr("cannot use the TLS certificate"));
+}
+
 TEST(ServerConfigE2eTest, BadConfigFilesAreRefusedWithTheKeyNamed) {
   ScratchDir scratch("kiln_server_bad_config");
   const std::string config = (scratch.path() / "kiln.yaml").string();

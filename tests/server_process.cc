@@ -12,6 +12,8 @@
 
 #include <httplib.h>
 
+#include "fmt/format.h"
+
 namespace kiln::testing {
 namespace {
 
@@ -75,7 +77,11 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const std::s
       server->grpc_port_ = ListeningPort(server->Log(), "grpc_addr=");
     }
     if (server->port_ != 0) {
-      httplib::Client client("127.0.0.1", server->port_);
+      // A server started with a certificate answers HTTPS only; its
+      // certificate is the test's own, so only readiness is checked here.
+      const bool tls = server->Log().find("tls=on") != std::string::npos;
+      httplib::Client client(fmt::format("{}://127.0.0.1:{}", tls ? "https" : "http", server->port_));
+      client.enable_server_certificate_verification(false);
       client.set_connection_timeout(1, 0);
       auto res = client.Get("/ready");
       if (res && res->status == 200) return server;

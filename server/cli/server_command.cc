@@ -26,6 +26,8 @@ struct ServerArgs {
   std::string data_dir;
   std::string http_addr = "127.0.0.1:4040";
   std::string grpc_addr = "127.0.0.1:4317";
+  std::string tls_cert_file;
+  std::string tls_key_file;
   int http_threads = 32;
   uint64_t max_body_bytes = uint64_t{64} << 20;
   uint64_t max_decompressed_bytes = uint64_t{128} << 20;
@@ -76,6 +78,8 @@ int RunServer(const ServerArgs& args) {
     return 2;
   }
   options.http_threads = args.http_threads;
+  options.tls_cert_file = args.tls_cert_file;
+  options.tls_key_file = args.tls_key_file;
   options.max_body_bytes = args.max_body_bytes;
   options.max_decompressed_bytes = args.max_decompressed_bytes;
   options.writer.segment_duration = absl::Milliseconds(std::max<int64_t>(1, args.segment_duration_ms));
@@ -144,6 +148,7 @@ int RunServer(const ServerArgs& args) {
   Log(LogLevel::kInfo, "listening",
       {{"http_addr", fmt::format("{}:{}", host, *port)},
        {"grpc_addr", daemon->grpc_port() < 0 ? "off" : fmt::format("{}:{}", grpc_host, daemon->grpc_port())},
+       {"tls", options.tls_cert_file.empty() ? "off" : "on"},
        {"data_dir", args.data_dir},
        {"version", "0.1.0"}});
   const absl::Status served_status = daemon->Serve();
@@ -175,6 +180,10 @@ void AddServerCommand(CLI::App* app, int* exit_code) {
   cmd->add_option("--grpc-addr", args->grpc_addr,
                   "OTLP profiles over gRPC (ProfilesService/Export): HOST:PORT, port 0 for any free port, or off")
       ->capture_default_str();
+  cmd->add_option("--tls-cert-file", args->tls_cert_file, "Serve HTTPS with this PEM certificate (with --tls-key-file)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--tls-key-file", args->tls_key_file, "The PEM private key of --tls-cert-file")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--http-threads", args->http_threads, "Request worker threads")->capture_default_str();
   cmd->add_option("--max-body-bytes", args->max_body_bytes, "Largest request body accepted (413 beyond)")
       ->capture_default_str();

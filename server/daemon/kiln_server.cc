@@ -124,7 +124,20 @@ absl::StatusOr<std::unique_ptr<KilnServer>> KilnServer::Open(ServerOptions optio
       },
       door_options);
 
-  server->http_ = std::make_unique<httplib::Server>();
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("TLS needs both --tls-cert-file and --tls-key-file");
+  }
+  if (o.tls_cert_file.empty()) {
+    server->http_ = std::make_unique<httplib::Server>();
+  } else {
+    auto tls = std::make_unique<httplib::SSLServer>(o.tls_cert_file.c_str(), o.tls_key_file.c_str());
+    if (!tls->is_valid()) {
+      return absl::InvalidArgumentError(fmt::format(
+          "cannot use the TLS certificate {} with the key {} (unreadable, not PEM, or not a pair)", o.tls_cert_file,
+          o.tls_key_file));
+    }
+    server->http_ = std::move(tls);
+  }
   const int threads = std::max(1, o.http_threads);
   server->http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server->http_->set_keep_alive_max_count(1000);

@@ -47,6 +47,9 @@ struct ServerOptions {
   std::string http_host = "127.0.0.1";
   int http_port = 4040;  // 0: any free port (Bind() says which)
   int http_threads = 32;
+  // HTTPS with this PEM certificate (chain) and key; both empty: plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // OTLP profiles over gRPC (otlp_grpc_service.h); grpc_port < 0: off,
   // 0: any free port.
   std::string grpc_host = "127.0.0.1";
