@@ -51,6 +51,18 @@ absl::StatusOr<std::vector<std::vector<LabelMatcher>>> Alternatives(
   return out;
 }
 
+// The selection every select request shares (type, selector, range) as a
+// SelectMergeStacktracesRequest, which Selection() checks and converts.
+template <typename Req>
+querier::v1::SelectMergeStacktracesRequest MergeRequestOf(const Req& req) {
+  querier::v1::SelectMergeStacktracesRequest merge;
+  merge.set_profile_typeid(req.profile_typeid());
+  merge.set_label_selector(req.label_selector());
+  merge.set_start(req.start());
+  merge.set_end(req.end());
+  return merge;
+}
+
 std::string Hex(uint64_t v, int digits) { return fmt::format("{:0{}x}", v, digits); }
 
 absl::Status FillIds(ProfileSelection* sel, const google::protobuf::RepeatedPtrField<std::string>& profile_ids,
@@ -308,11 +320,7 @@ absl::StatusOr<querier::v1::SelectMergeStacktracesResponse> QuerierService::Sele
 
 absl::StatusOr<querier::v1::SelectMergeSpanProfileResponse> QuerierService::SelectMergeSpanProfile(
     const std::string& tenant, const querier::v1::SelectMergeSpanProfileRequest& req) const {
-  querier::v1::SelectMergeStacktracesRequest merge;
-  merge.set_profile_typeid(req.profile_typeid());
-  merge.set_label_selector(req.label_selector());
-  merge.set_start(req.start());
-  merge.set_end(req.end());
+  querier::v1::SelectMergeStacktracesRequest merge = MergeRequestOf(req);
   *merge.mutable_span_selector() = req.span_selector();
   if (req.has_max_nodes()) merge.set_max_nodes(req.max_nodes());
   if (req.format() == querier::v1::PROFILE_FORMAT_DOT || req.format() == querier::v1::PROFILE_FORMAT_PPROF) {
@@ -329,11 +337,7 @@ absl::StatusOr<querier::v1::SelectMergeSpanProfileResponse> QuerierService::Sele
 
 absl::StatusOr<perftools::profiles::Profile> QuerierService::SelectMergeProfile(
     const std::string& tenant, const querier::v1::SelectMergeProfileRequest& req) const {
-  querier::v1::SelectMergeStacktracesRequest merge;
-  merge.set_profile_typeid(req.profile_typeid());
-  merge.set_label_selector(req.label_selector());
-  merge.set_start(req.start());
-  merge.set_end(req.end());
+  querier::v1::SelectMergeStacktracesRequest merge = MergeRequestOf(req);
   *merge.mutable_profile_id_selector() = req.profile_id_selector();
   *merge.mutable_trace_id_selector() = req.trace_id_selector();
   if (req.has_stack_trace_selector()) *merge.mutable_stack_trace_selector() = req.stack_trace_selector();
@@ -361,11 +365,7 @@ absl::StatusOr<querier::v1::SelectSeriesResponse> QuerierService::SelectFunction
 
 absl::StatusOr<querier::v1::SelectSeriesResponse> QuerierService::SeriesOf(
     const std::string& tenant, const querier::v1::SelectSeriesRequest& req, const SeriesOptions& function) const {
-  querier::v1::SelectMergeStacktracesRequest merge;
-  merge.set_profile_typeid(req.profile_typeid());
-  merge.set_label_selector(req.label_selector());
-  merge.set_start(req.start());
-  merge.set_end(req.end());
+  querier::v1::SelectMergeStacktracesRequest merge = MergeRequestOf(req);
   if (req.has_stack_trace_selector()) *merge.mutable_stack_trace_selector() = req.stack_trace_selector();
   auto sel = Selection(tenant, merge);
   if (!sel.ok()) return sel.status();
@@ -405,11 +405,7 @@ absl::StatusOr<querier::v1::SelectSeriesResponse> QuerierService::SeriesOf(
 
 absl::StatusOr<querier::v1::SelectHeatmapResponse> QuerierService::SelectHeatmap(
     const std::string& tenant, const querier::v1::SelectHeatmapRequest& req) const {
-  querier::v1::SelectMergeStacktracesRequest merge;
-  merge.set_profile_typeid(req.profile_typeid());
-  merge.set_label_selector(req.label_selector());
-  merge.set_start(req.start());
-  merge.set_end(req.end());
+  querier::v1::SelectMergeStacktracesRequest merge = MergeRequestOf(req);
   auto sel = Selection(tenant, merge);
   if (!sel.ok()) return sel.status();
   if (!(req.step() >= 0.001) || req.step() > 1e9) {
@@ -492,11 +488,7 @@ absl::StatusOr<querier::v1::AnalyzeQueryResponse> QuerierService::AnalyzeQuery(
 
 absl::StatusOr<kiln::profiles::v1::SelectProfilesResponse> QuerierService::SelectProfiles(
     const std::string& tenant, const kiln::profiles::v1::SelectProfilesRequest& req) const {
-  querier::v1::SelectMergeStacktracesRequest merge;
-  merge.set_profile_typeid(req.profile_typeid());
-  merge.set_label_selector(req.label_selector());
-  merge.set_start(req.start());
-  merge.set_end(req.end());
+  querier::v1::SelectMergeStacktracesRequest merge = MergeRequestOf(req);
   *merge.mutable_span_selector() = req.span_selector();
   auto sel = Selection(tenant, merge);
   if (!sel.ok()) return sel.status();
