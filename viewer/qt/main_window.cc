@@ -363,6 +363,10 @@ void MainWindow::ConnectToServer(const QUrl& url, const QString& selector) {
             [this](std::shared_ptr<const ProfileDocument> document) {
               loader_->Rebuild(document, document->DefaultChoice(), view_options_);
             });
+    connect(server_panel_, &ServerPanel::diffReady, this,
+            [this](std::shared_ptr<const ProfileDocument> base, std::shared_ptr<const ProfileDocument> next) {
+              loader_->RebuildDiff(std::move(base), std::move(next), {}, view_options_);
+            });
     // The pane shows the error too; no message box, a query error is
     // fixed in the pane (the selector, the span).
     connect(server_panel_, &ServerPanel::failed, this, [this](const QString& message) {

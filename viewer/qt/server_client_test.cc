@@ -86,6 +86,7 @@ class ServerClientTest : public QObject {
   void mainWindowShowsServerProfile();
   void seriesBrushSelectsRange();
   void mainWindowShowsServerError();
+  void mainWindowDiffsTwoSelections();
 
  private:
   QTemporaryDir data_dir_;
@@ -316,6 +317,67 @@ void ServerClientTest::mainWindowShowsServerError() {
   window.ConnectToServer(base_, QStringLiteral("{service_name=~\"(\"}"));
   QVERIFY(failed.wait(kTimeoutMs));
   QVERIFY2(failed[0][0].toString().contains(QStringLiteral("invalid regex")), qPrintable(failed[0][0].toString()));
+}
+
+// Compare: a baseline selection (another service, same range) against the
+// selection → a diff view whose two trees are the two services' profiles.
+void ServerClientTest::mainWindowDiffsTwoSelections() {
+  // The baseline: 3 s in parse, 2 s idle, no render.
+  const int64_t now_ms = QDateTime::currentMSecsSinceEpoch();
+  QUrl ingest = base_;
+  ingest.setPath(QStringLiteral("/ingest"));
+  QUrlQuery query;
+  query.addQueryItem(QStringLiteral("name"), QStringLiteral("viewer-base"));
+  query.addQueryItem(QStringLiteral("from"), QString::number(now_ms / 1000 - 10));
+  query.addQueryItem(QStringLiteral("until"), QString::number(now_ms / 1000));
+  ingest.setQuery(query);
+  QNetworkAccessManager network;
+  QNetworkRequest request(ingest);
+  request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("text/plain"));
+  QNetworkReply* reply = network.post(request, QByteArray("main;handle;parse 300\nmain;idle 200\n"));
+  QSignalSpy posted(reply, &QNetworkReply::finished);
+  QVERIFY(posted.wait(kTimeoutMs));
+  QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+  reply->deleteLater();
+
+  MainWindow::Options options;
+  options.remember_recent = false;
+  options.interactive = false;
+  MainWindow window(options);
+  QSignalSpy ready(&window, &MainWindow::viewReady);
+  QSignalSpy failed(&window, &MainWindow::loadFailed);
+  window.ConnectToServer(base_, QStringLiteral("{service_name=\"viewer-test\"}"));
+  QVERIFY(ready.wait(kTimeoutMs));
+  ready.clear();
+  ServerPanel* panel = window.server_panel();
+  QSignalSpy diffed(panel, &ServerPanel::diffReady);
+  panel->Compare(QStringLiteral("{service_name=\"viewer-base\"}"), 0);
+  QVERIFY(ready.wait(kTimeoutMs));
+  QCOMPARE(failed.count(), 0);
+  QCOMPARE(diffed.count(), 1);
+  QVERIFY(window.view()->is_diff);
+  QCOMPARE(window.view()->base_tree->total(), int64_t{5'000'000'000});
+  QCOMPARE(window.view()->tree->total(), int64_t{5'000'000'000});
+  // render exists only on the new side; parse shrank from 3 s to 1.2 s.
+  const Tree& base = *window.view()->base_tree;
+  const Tree& next = *window.view()->tree;
+  auto total_of = [](const Tree& t, std::vector<std::string_view> path) {
+    Tree::NodeId node = Tree::kRoot;
+    for (std::string_view name : path) {
+      node = t.FindChild(node, name);
+      if (node == Tree::kNone) return int64_t{-1};
+    }
+    return t.node(node).total;
+  };
+  QCOMPARE(total_of(base, {"main", "handle", "render"}), int64_t{-1});
+  QCOMPARE(total_of(next, {"main", "handle", "render"}), int64_t{3'000'000'000});
+  QCOMPARE(total_of(base, {"main", "handle", "parse"}), int64_t{3'000'000'000});
+  QCOMPARE(total_of(next, {"main", "handle", "parse"}), int64_t{1'200'000'000});
+  QVERIFY(!window.view()->share_changes.empty());
+
+  // The selection against itself is refused, with a hint, and no diff.
+  panel->Compare(QString(), 0);
+  QCOMPARE(diffed.count(), 1);
 }
 
 }  // namespace kiln::viewer::qt

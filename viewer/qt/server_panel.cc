@@ -40,6 +40,44 @@ QString QuoteValue(const QString& v) {
   return QLatin1Char('"') + out + QLatin1Char('"');
 }
 
+// A merged tree from the server as a one-profile document: one sample per
+// node with a self, so the viewer's usual pipeline (flame graph, top table,
+// sandwich, diff) runs on it. Its "path" is a title naming the server, the
+// selection and the range.
+absl::StatusOr<std::shared_ptr<const ProfileDocument>> DocumentOfTree(const QByteArray& bytes,
+                                                                      const ServerProfileType& type,
+                                                                      const QString& server, const QString& selector,
+                                                                      ServerTimeRange range) {
+  absl::StatusOr<Tree> merged = ReadTreeBytes(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())));
+  if (!merged.ok()) return merged.status();
+  Profile profile = TreeToProfile(*merged, {type.sample_type.toStdString(), type.sample_unit.toStdString()});
+  profile.name = type.name.toStdString();
+  profile.period_type = {type.period_type.toStdString(), type.period_unit.toStdString()};
+  profile.time_nanos = range.start_ms * 1'000'000;
+  profile.duration_nanos = (range.end_ms - range.start_ms) * 1'000'000;
+  const QString fmt = QStringLiteral("yyyy-MM-dd hh:mm:ss");
+  QString title = QStringLiteral("kiln server %1: %2 %3, %4 – %5")
+                      .arg(server, type.id, selector.isEmpty() ? QStringLiteral("{}") : selector,
+                           QDateTime::fromMSecsSinceEpoch(range.start_ms).toString(fmt),
+                           QDateTime::fromMSecsSinceEpoch(range.end_ms).toString(fmt));
+  // ProfileDocument::file_name() cuts at the last '/', so none may remain in
+  // the title (a URL path or a regex in the selector).
+  title.replace(QLatin1Char('/'), QChar(0x2215));
+  std::vector<Profile> profiles;
+  profiles.push_back(std::move(profile));
+  return std::make_shared<const ProfileDocument>(title.toStdString(), std::move(profiles));
+}
+
+// The baselines offered for a diff: the selection's range shifted back.
+struct Shift {
+  const char* label;
+  int64_t ms;
+};
+constexpr Shift kShifts[] = {{"same range", 0},
+                             {"1 hour earlier", 3'600'000},
+                             {"1 day earlier", 24 * 3'600'000},
+                             {"7 days earlier", 7 * 24 * 3'600'000}};
+
 }  // namespace
 
 ServerPanel::ServerPanel(QWidget* parent) : QWidget(parent) {
@@ -69,6 +107,20 @@ ServerPanel::ServerPanel(QWidget* parent) : QWidget(parent) {
   auto* query = new QPushButton(tr("Query"), this);
   row->addWidget(query);
   layout->addLayout(row);
+  auto* compare_row = new QHBoxLayout;
+  compare_row->addWidget(new QLabel(tr("Compare with"), this));
+  baseline_selector_ = new QLineEdit(this);
+  baseline_selector_->setPlaceholderText(tr("Baseline selector (empty: the same selector)"));
+  baseline_selector_->setClearButtonEnabled(true);
+  baseline_selector_->setCompleter(new QCompleter(completions_, this));
+  compare_row->addWidget(baseline_selector_, 1);
+  baseline_shift_ = new QComboBox(this);
+  for (const Shift& shift : kShifts) baseline_shift_->addItem(tr(shift.label));
+  compare_row->addWidget(baseline_shift_);
+  auto* diff = new QPushButton(tr("Diff"), this);
+  diff->setToolTip(tr("Diff flame graph: the baseline (left) against the selection (right)"));
+  compare_row->addWidget(diff);
+  layout->addLayout(compare_row);
   series_ = new SeriesWidget(this);
   series_->setToolTip(tr("Drag to select a time range; click to select the whole span"));
   layout->addWidget(series_, 1);
@@ -78,6 +130,10 @@ ServerPanel::ServerPanel(QWidget* parent) : QWidget(parent) {
   layout->addWidget(status_);
 
   connect(query, &QPushButton::clicked, this, &ServerPanel::Query);
+  connect(diff, &QPushButton::clicked, this, [this] {
+    const int index = std::clamp(baseline_shift_->currentIndex(), 0, static_cast<int>(std::size(kShifts)) - 1);
+    Compare(baseline_selector_->text().trimmed(), kShifts[index].ms);
+  });
   connect(selector_, &QLineEdit::returnPressed, this, &ServerPanel::Query);
   connect(types_, &QComboBox::activated, this, [this] { Query(); });
   connect(span_, &QComboBox::activated, this, [this] { Query(); });
@@ -199,36 +255,60 @@ void ServerPanel::LoadRange(ServerTimeRange range) {
   const ServerProfileType chosen = *type;
   const QString selector = selector_->text().trimmed();
   const QString server = client_->base().authority() + client_->base().path();
+  selected_range_ = range;
   status_->setText(tr("Fetching the merged profile…"));
   client_->SelectMergeTree(
       chosen.id, selector, range, 0,
       [this, request, range, chosen, selector, server](absl::StatusOr<QByteArray> tree) {
         if (request != tree_request_) return;
         if (!tree.ok()) return ShowError(tree.status());
-        absl::StatusOr<Tree> merged =
-            ReadTreeBytes(std::string_view(tree->constData(), static_cast<size_t>(tree->size())));
-        if (!merged.ok()) return ShowError(merged.status());
-        // One sample per node with a self: the viewer's usual pipeline
-        // (flame graph, top table, sandwich) then runs on it.
-        Profile profile = TreeToProfile(*merged, {chosen.sample_type.toStdString(), chosen.sample_unit.toStdString()});
-        profile.name = chosen.name.toStdString();
-        profile.period_type = {chosen.period_type.toStdString(), chosen.period_unit.toStdString()};
-        profile.time_nanos = range.start_ms * 1'000'000;
-        profile.duration_nanos = (range.end_ms - range.start_ms) * 1'000'000;
-        const QString fmt = QStringLiteral("yyyy-MM-dd hh:mm:ss");
-        // The "path" is a title: kiln server, the selection and the range.
-        QString title = QStringLiteral("kiln server %1: %2 %3, %4 – %5")
-                                  .arg(server, chosen.id, selector.isEmpty() ? QStringLiteral("{}") : selector,
-                                       QDateTime::fromMSecsSinceEpoch(range.start_ms).toString(fmt),
-                                       QDateTime::fromMSecsSinceEpoch(range.end_ms).toString(fmt));
-        // ProfileDocument::file_name() cuts at the last '/', so none may
-        // remain in the title (a URL path or a regex in the selector).
-        title.replace(QLatin1Char('/'), QChar(0x2215));
-        std::vector<Profile> profiles;
-        profiles.push_back(std::move(profile));
-        status_->setText(tr("%1 stacks in the selected range").arg(profiles[0].num_samples()));
-        Q_EMIT documentReady(std::make_shared<const ProfileDocument>(title.toStdString(), std::move(profiles)));
+        auto document = DocumentOfTree(*tree, chosen, server, selector, range);
+        if (!document.ok()) return ShowError(document.status());
+        status_->setText(tr("%1 stacks in the selected range").arg((*document)->profiles()[0].num_samples()));
+        Q_EMIT documentReady(*std::move(document));
       });
+}
+void ServerPanel::Compare(const QString& baseline_selector, int64_t shift_ms) {
+  const ServerProfileType* type = CurrentType();
+  if (client_ == nullptr || type == nullptr) return;
+  const ServerTimeRange next_range = selected_range_.end_ms != 0 ? selected_range_ : SpanEndingNow();
+  const ServerTimeRange base_range{next_range.start_ms - shift_ms, next_range.end_ms - shift_ms};
+  const QString next_selector = selector_->text().trimmed();
+  const QString base_selector = baseline_selector.isEmpty() ? next_selector : baseline_selector;
+  if (base_selector == next_selector && shift_ms == 0) {
+    status_->setText(tr("The baseline is the selection itself: give another selector or an earlier range."));
+    return;
+  }
+  const uint64_t request = ++tree_request_;
+  const ServerProfileType chosen = *type;
+  const QString server = client_->base().authority() + client_->base().path();
+  // Both answers, whichever comes first; the diff once both are in.
+  struct Pair {
+    std::shared_ptr<const ProfileDocument> base, next;
+  };
+  auto pair = std::make_shared<Pair>();
+  auto arrived = [this, request, pair] {
+    if (request != tree_request_ || !pair->base || !pair->next) return;
+    status_->setText(tr("Diff: %1 stacks in the baseline, %2 in the selection")
+                         .arg(pair->base->profiles()[0].num_samples())
+                         .arg(pair->next->profiles()[0].num_samples()));
+    Q_EMIT diffReady(pair->base, pair->next);
+  };
+  status_->setText(tr("Fetching the baseline and the selection…"));
+  for (const bool is_base : {true, false}) {
+    const QString selector = is_base ? base_selector : next_selector;
+    const ServerTimeRange range = is_base ? base_range : next_range;
+    client_->SelectMergeTree(
+        chosen.id, selector, range, 0,
+        [this, request, pair, arrived, is_base, chosen, server, selector, range](absl::StatusOr<QByteArray> tree) {
+          if (request != tree_request_) return;
+          if (!tree.ok()) return ShowError(tree.status());
+          auto document = DocumentOfTree(*tree, chosen, server, selector, range);
+          if (!document.ok()) return ShowError(document.status());
+          (is_base ? pair->base : pair->next) = *std::move(document);
+          arrived();
+        });
+  }
 }
 
 }  // namespace kiln::viewer::qt

@@ -49,6 +49,10 @@ class ServerPanel : public QWidget {
   void Query();
   // The merged tree of [start, end] (what the brush does).
   void LoadRange(ServerTimeRange range);
+  // Diffs the last loaded range (the brush's, else the whole span) against
+  // a baseline: |baseline_selector| (empty: the same selector) over the
+  // same range moved |shift_ms| back. Emits diffReady(baseline, selection).
+  void Compare(const QString& baseline_selector, int64_t shift_ms);
 
   ServerClient* client() const { return client_; }
   SeriesWidget* series() const { return series_; }
@@ -58,6 +62,8 @@ class ServerPanel : public QWidget {
 
  Q_SIGNALS:
   void documentReady(std::shared_ptr<const kiln::viewer::qt::ProfileDocument> document);
+  void diffReady(std::shared_ptr<const kiln::viewer::qt::ProfileDocument> base,
+                 std::shared_ptr<const kiln::viewer::qt::ProfileDocument> next);
   void failed(QString message);
 
  private:
@@ -72,6 +78,9 @@ class ServerPanel : public QWidget {
   QComboBox* types_;
   QComboBox* span_;
   QLineEdit* selector_;
+  QLineEdit* baseline_selector_;
+  QComboBox* baseline_shift_;
+  ServerTimeRange selected_range_;  // of the last LoadRange
   QStringListModel* completions_;
   SeriesWidget* series_;
   QLabel* status_;
