@@ -10,6 +10,7 @@
 // rectangle, every labelled item and the render list (PrintRenderList), so
 // a test can check the picture against the model. Exit codes: 0 ok, 1 a
 // load or write error, 2 bad arguments or no window.
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -35,11 +36,13 @@ struct Args {
   AppOptions app;
   std::string screenshot;
   int width = 1400, height = 900;
+  int range_minutes = 60;  // --server: the selection ends now
 };
 
 constexpr char kUsage[] =
     "usage: kiln-viewer-imgui [--sample-type T] [--search P] [--flame] [--size WxH] [--screenshot OUT.png]\n"
-    "                         FILE | --diff BASE NEW | --heatmap FILES...\n";
+    "                         FILE | --diff BASE NEW | --heatmap FILES...\n"
+    "                         | --server URL --type PROFILE_TYPE_ID [--selector S] [--range-minutes N]\n";
 
 bool ParseArgs(int argc, char** argv, Args* out) {
   for (int i = 1; i < argc; ++i) {
@@ -54,6 +57,17 @@ bool ParseArgs(int argc, char** argv, Args* out) {
       out->app.mode = AppOptions::Mode::kDiff;
     } else if (a == "--heatmap") {
       out->app.mode = AppOptions::Mode::kHeatmap;
+    } else if (a == "--server") {
+      out->app.mode = AppOptions::Mode::kServer;
+      if (!value(&out->app.server.url)) return false;
+    } else if (a == "--type") {
+      if (!value(&out->app.server.profile_type)) return false;
+    } else if (a == "--selector") {
+      if (!value(&out->app.server.selector)) return false;
+    } else if (a == "--range-minutes") {
+      int minutes = 0;
+      if (!value(&v) || std::sscanf(v.c_str(), "%d", &minutes) != 1 || minutes <= 0) return false;
+      out->range_minutes = minutes;
     } else if (a == "--flame") {
       out->app.orientation = Orientation::kFlame;
     } else if (a == "--sample-type") {
@@ -77,6 +91,14 @@ bool ParseArgs(int argc, char** argv, Args* out) {
     }
   }
   if (out->app.mode == AppOptions::Mode::kSingle && out->app.files.size() > 1) return false;
+  if (out->app.mode == AppOptions::Mode::kServer) {
+    if (out->app.server.profile_type.empty() || !out->app.files.empty()) return false;
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    out->app.server.end_ms = now_ms;
+    out->app.server.start_ms = now_ms - int64_t{out->range_minutes} * 60'000;
+  }
   return true;
 }
 

@@ -10,7 +10,11 @@
 #include "kiln/base/fmt_absl.h"
 #include "kiln/base/status_macros.h"
 #include "kiln/ingest/importer_registry.h"
+#include "kiln/model/profile_type.h"
 #include "kiln/query/tree_builder.h"
+#include "kiln/query/tree_bytes.h"
+#include "querier/v1/querier.pb.h"
+#include "server/client/connect_client.h"
 
 namespace kiln::viewer::imgui {
 namespace {
@@ -66,6 +70,34 @@ absl::StatusOr<LoadedGraph> LoadGraph(const std::string& path, const std::string
   out.title = fmt::format("{} — {}", FileName(path), TypeName(out.sample_type));
   const Tree tree = BuildTree(profile, *type);
   out.layout = std::make_shared<const DepthLayout>(DepthLayout::Build(tree));
+  return out;
+}
+
+absl::StatusOr<LoadedGraph> LoadServerGraph(const ServerSelection& selection) {
+  client::ConnectClientOptions options;
+  options.url = selection.url;
+  options.tenant = selection.tenant;
+  options.bearer_token = selection.token;
+  options.timeout = absl::Minutes(5);
+  auto client = client::ConnectClient::Open(options);
+  if (!client.ok()) return client.status();
+  auto type = ProfileTypeId::Parse(selection.profile_type);
+  if (!type.ok()) return type.status();
+  querier::v1::SelectMergeStacktracesRequest request;
+  request.set_profile_typeid(selection.profile_type);
+  request.set_label_selector(selection.selector);
+  request.set_start(selection.start_ms);
+  request.set_end(selection.end_ms);
+  request.set_max_nodes(1 << 20);
+  request.set_format(querier::v1::PROFILE_FORMAT_TREE);
+  querier::v1::SelectMergeStacktracesResponse response;
+  RETURN_IF_ERROR((*client)->Call("/querier.v1.QuerierService/SelectMergeStacktraces", request, &response));
+  absl::StatusOr<Tree> tree = ReadTreeBytes(response.tree());
+  if (!tree.ok()) return absl::DataLossError(fmt::format("{}: {}", (*client)->Describe(), tree.status().message()));
+  LoadedGraph out;
+  out.sample_type = {type->sample_type, type->sample_unit};
+  out.title = fmt::format("{} {} — {}", selection.url, selection.selector, TypeName(out.sample_type));
+  out.layout = std::make_shared<const DepthLayout>(DepthLayout::Build(*tree));
   return out;
 }
 

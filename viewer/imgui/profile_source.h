@@ -40,6 +40,22 @@ absl::StatusOr<LoadedGraph> LoadGraph(const std::string& path, const std::string
 absl::StatusOr<LoadedGraph> LoadDiffGraph(const std::string& base, const std::string& next,
                                           const std::string& type_spec);
 
+// A selection on a `kiln server` (or anything serving Pyroscope's
+// querier.v1 over Connect).
+struct ServerSelection {
+  std::string url;           // http://127.0.0.1:4040
+  std::string profile_type;  // process_cpu:cpu:nanoseconds:cpu:nanoseconds
+  std::string selector = "{}";
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  std::string tenant;        // X-Scope-OrgID, when set
+  std::string token;         // bearer token, when set
+};
+// The selection's merged flame graph, asked for untruncated (up to the
+// server's cap of 1,048,576 nodes): this frontend is the path for huge
+// profiles. Errors name the server.
+absl::StatusOr<LoadedGraph> LoadServerGraph(const ServerSelection& selection);
+
 // Every profile of several files as heatmap points, and the merge of a
 // selection of them.
 struct ProfileSet {

@@ -2,15 +2,16 @@
 # Screenshot test of kiln-viewer-imgui under Xvfb with Mesa's software
 # OpenGL (LIBGL_ALWAYS_SOFTWARE=1), on a display Xvfb picks itself: a file
 # this test writes (plain and searched), a diff of two files it writes, a
-# heatmap of files it writes, and a corpus Go CPU profile. Each run saves
+# heatmap of files it writes, a selection of a real `kiln server` this test
+# starts (KILN, on free ports), and a corpus Go CPU profile. Each run saves
 # OUT.png (kept in OUT_DIR as an artifact) and OUT.png.txt (what was drawn);
 # kiln_imgui_png_check compares the two.
 #
-#   screenshot_test.sh KILN_VIEWER_IMGUI KILN_IMGUI_PNG_CHECK OUT_DIR CORPUS_DIR
+#   screenshot_test.sh KILN_VIEWER_IMGUI KILN_IMGUI_PNG_CHECK OUT_DIR CORPUS_DIR KILN
 # Exit 77 (skipped) when Xvfb is not installed.
 set -euo pipefail
 
-viewer=$1 check=$2 out=$3 corpus=$4
+viewer=$1 check=$2 out=$3 corpus=$4 kiln=$5
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -82,6 +83,34 @@ for i in $(seq 1 8); do
 done
 shot heatmap --min-colors 4 -- --heatmap "$out"/series-*.collapsed
 expect_line heatmap '^label .* main$' "the merged heatmap graph has no 'main'"
+
+# A selection of a real kiln server: the viewer asks for the merged tree
+# over Connect (tree bytes) and draws it.
+"$kiln" server --data-dir "$out/server-data" --http-addr 127.0.0.1:0 --grpc-addr 127.0.0.1:0 \
+  >"$out/server.log" 2>&1 &
+server_pid=$!
+port=""
+for _ in $(seq 1 300); do
+  port=$(sed -n 's/.*msg=listening http_addr=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/server.log")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+if [ -z "$port" ]; then
+  echo "FAIL: kiln server did not start:"; cat "$out/server.log"
+  failures=$((failures + 1))
+else
+  curl -sf --data-binary $'main;checkout.handle;payment.charge 700\nmain;checkout.handle;cart.load 200\nmain;gc.sweep 100' \
+    "http://127.0.0.1:$port/ingest?name=shop" >/dev/null
+  shot server --min-colors 4 -- --server "http://127.0.0.1:$port" \
+    --type process_cpu:cpu:nanoseconds:cpu:nanoseconds --selector '{service_name="shop"}'
+  for name in main checkout.handle payment.charge; do
+    expect_line server "^label .* $name\$" "no label '$name' from the server's selection"
+  done
+fi
+if [ -n "${server_pid:-}" ]; then
+  kill -TERM "$server_pid"
+  wait "$server_pid" || { echo "FAIL: kiln server did not exit cleanly"; failures=$((failures + 1)); }
+fi
 
 cpu="$corpus/pprof/generated-go/cpu.pb.gz"
 if [ -f "$cpu" ]; then

@@ -51,6 +51,9 @@ void ViewerApp::StartLoad() {
       }
       set_pending_ = std::async(std::launch::async, [f, type] { return LoadProfileSet(f, type); });
       break;
+    case AppOptions::Mode::kServer:
+      pending_ = std::async(std::launch::async, [selection = options_.server] { return LoadServerGraph(selection); });
+      break;
   }
 }
 

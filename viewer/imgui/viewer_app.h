@@ -27,9 +27,10 @@
 namespace kiln::viewer::imgui {
 
 struct AppOptions {
-  enum class Mode { kSingle, kDiff, kHeatmap };
+  enum class Mode { kSingle, kDiff, kHeatmap, kServer };
   Mode mode = Mode::kSingle;
   std::vector<std::string> files;
+  ServerSelection server;  // kServer
   std::string sample_type;  // "type" or "type/unit"; empty: the default
   std::string search;
   Orientation orientation = Orientation::kIcicle;
