@@ -67,7 +67,7 @@ void ServerClient::Call(const QString& rpc, const QJsonObject& request, Callback
   QUrl url = base_;
   QString path = url.path();
   if (!path.endsWith(QLatin1Char('/'))) path += QLatin1Char('/');
-  url.setPath(path + QStringLiteral("querier.v1.QuerierService/") + rpc);
+  url.setPath(path + (rpc.contains(QLatin1Char('/')) ? rpc : QStringLiteral("querier.v1.QuerierService/") + rpc));
   QNetworkRequest http(url);
   http.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
   http.setRawHeader("Connect-Protocol-Version", "1");
@@ -188,8 +188,9 @@ void ServerClient::SelectSeries(const QString& profile_type_id, const QString& s
 }
 
 void ServerClient::SelectMergeTree(const QString& profile_type_id, const QString& selector, ServerTimeRange range,
-                                   int64_t max_nodes, Callback<QByteArray> done) {
+                                   int64_t max_nodes, Callback<QByteArray> done, const QStringList& profile_ids) {
   QJsonObject request;
+  if (!profile_ids.isEmpty()) request.insert(QStringLiteral("profileIdSelector"), QJsonArray::fromStringList(profile_ids));
   request.insert(QStringLiteral("profileTypeID"), profile_type_id);
   request.insert(QStringLiteral("labelSelector"), selector.isEmpty() ? QStringLiteral("{}") : selector);
   request.insert(QStringLiteral("format"), QStringLiteral("PROFILE_FORMAT_TREE"));
@@ -203,6 +204,27 @@ void ServerClient::SelectMergeTree(const QString& profile_type_id, const QString
              answer->value(QStringLiteral("tree")).toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
          if (!tree) return done(absl::DataLossError("SelectMergeStacktraces: \"tree\" is not valid base64"));
          done(*tree);
+       });
+}
+
+void ServerClient::SelectProfiles(const QString& profile_type_id, const QString& selector, ServerTimeRange range,
+                                  int64_t limit, Callback<std::vector<ServerProfile>> done) {
+  QJsonObject request;
+  request.insert(QStringLiteral("profileTypeID"), profile_type_id);
+  request.insert(QStringLiteral("labelSelector"), selector.isEmpty() ? QStringLiteral("{}") : selector);
+  request.insert(QStringLiteral("limit"), Int64Json(limit));
+  AddRange(&request, range);
+  Call(QStringLiteral("kiln.profiles.v1.ProfilesService/SelectProfiles"), request,
+       [done = std::move(done)](absl::StatusOr<QJsonObject> answer) {
+         if (!answer.ok()) return done(answer.status());
+         std::vector<ServerProfile> out;
+         for (const QJsonValue& v : answer->value(QStringLiteral("profiles")).toArray()) {
+           const QJsonObject p = v.toObject();
+           out.push_back({p.value(QStringLiteral("id")).toString(),
+                          p.value(QStringLiteral("timestamp")).toString().toLongLong(),
+                          p.value(QStringLiteral("total")).toString().toLongLong()});
+         }
+         done(std::move(out));
        });
 }
 

@@ -45,6 +45,13 @@ struct ServerTimeRange {
   int64_t end_ms = 0;
 };
 
+// One stored profile of a selection (kiln.profiles.v1 SelectProfiles).
+struct ServerProfile {
+  QString id;  // UUID
+  int64_t timestamp_ms = 0;
+  int64_t total = 0;
+};
+
 struct ServerSeriesPoint {
   int64_t timestamp_ms = 0;
   double value = 0;
@@ -81,13 +88,19 @@ class ServerClient : public QObject {
   // The merged tree of the selection as Pyroscope's tree bytes
   // (PROFILE_FORMAT_TREE; kiln/query/tree_bytes.h reads them). |max_nodes| 0:
   // the server's default.
+  // |profile_ids| non-empty: only those profiles.
   void SelectMergeTree(const QString& profile_type_id, const QString& selector, ServerTimeRange range,
-                       int64_t max_nodes, Callback<QByteArray> done);
+                       int64_t max_nodes, Callback<QByteArray> done, const QStringList& profile_ids = {});
+  // The selection's profiles, newest first, at most |limit| (Kiln's
+  // kiln.profiles.v1.ProfilesService; Pyroscope has no such call).
+  void SelectProfiles(const QString& profile_type_id, const QString& selector, ServerTimeRange range,
+                      int64_t limit, Callback<std::vector<ServerProfile>> done);
 
   // Aborts every call in flight; their callbacks are not run.
   void AbortAll();
 
  private:
+  // |rpc|: a querier.v1.QuerierService method, or "package.Service/Method".
   void Call(const QString& rpc, const QJsonObject& request, Callback<QJsonObject> done);
 
   QUrl base_;

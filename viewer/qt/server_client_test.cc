@@ -26,6 +26,7 @@
 #include "viewer/qt/main_window.h"
 #include "viewer/qt/series_widget.h"
 #include "viewer/qt/server_client.h"
+#include "viewer/qt/heatmap_widget.h"
 #include "viewer/qt/server_panel.h"
 #include "viewer/qt/top_table_item_model.h"
 #include "kiln/export/tree_to_profile.h"
@@ -70,6 +71,27 @@ std::map<std::string, int64_t> CollapsedOf(const Profile& profile) {
   return out;
 }
 
+// POSTs collapsed stacks to |base|/ingest as one profile of |name| over
+// [from_s - 10, from_s]; the HTTP status.
+int Ingest(const QUrl& base, const QString& name, int64_t from_s, const QByteArray& body) {
+  QUrl ingest = base;
+  ingest.setPath(QStringLiteral("/ingest"));
+  QUrlQuery query;
+  query.addQueryItem(QStringLiteral("name"), name);
+  query.addQueryItem(QStringLiteral("from"), QString::number(from_s - 10));
+  query.addQueryItem(QStringLiteral("until"), QString::number(from_s));
+  ingest.setQuery(query);
+  QNetworkAccessManager network;
+  QNetworkRequest request(ingest);
+  request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("text/plain"));
+  QNetworkReply* reply = network.post(request, body);
+  QSignalSpy finished(reply, &QNetworkReply::finished);
+  if (!finished.wait(kTimeoutMs)) return 0;
+  const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+  reply->deleteLater();
+  return status;
+}
+
 }  // namespace
 
 class ServerClientTest : public QObject {
@@ -87,6 +109,7 @@ class ServerClientTest : public QObject {
   void seriesBrushSelectsRange();
   void mainWindowShowsServerError();
   void mainWindowDiffsTwoSelections();
+  void heatmapCellsLoadExactlyTheirProfiles();
 
  private:
   QTemporaryDir data_dir_;
@@ -323,22 +346,9 @@ void ServerClientTest::mainWindowShowsServerError() {
 // selection → a diff view whose two trees are the two services' profiles.
 void ServerClientTest::mainWindowDiffsTwoSelections() {
   // The baseline: 3 s in parse, 2 s idle, no render.
-  const int64_t now_ms = QDateTime::currentMSecsSinceEpoch();
-  QUrl ingest = base_;
-  ingest.setPath(QStringLiteral("/ingest"));
-  QUrlQuery query;
-  query.addQueryItem(QStringLiteral("name"), QStringLiteral("viewer-base"));
-  query.addQueryItem(QStringLiteral("from"), QString::number(now_ms / 1000 - 10));
-  query.addQueryItem(QStringLiteral("until"), QString::number(now_ms / 1000));
-  ingest.setQuery(query);
-  QNetworkAccessManager network;
-  QNetworkRequest request(ingest);
-  request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("text/plain"));
-  QNetworkReply* reply = network.post(request, QByteArray("main;handle;parse 300\nmain;idle 200\n"));
-  QSignalSpy posted(reply, &QNetworkReply::finished);
-  QVERIFY(posted.wait(kTimeoutMs));
-  QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
-  reply->deleteLater();
+  QCOMPARE(Ingest(base_, QStringLiteral("viewer-base"), QDateTime::currentSecsSinceEpoch(),
+                  "main;handle;parse 300\nmain;idle 200\n"),
+           200);
 
   MainWindow::Options options;
   options.remember_recent = false;
@@ -378,6 +388,44 @@ void ServerClientTest::mainWindowDiffsTwoSelections() {
   // The selection against itself is refused, with a hint, and no diff.
   panel->Compare(QString(), 0);
   QCOMPARE(diffed.count(), 1);
+}
+
+// The heatmap of the span's profiles: a brush over the top value cells
+// merges exactly the costly profile; over everything, all three.
+void ServerClientTest::heatmapCellsLoadExactlyTheirProfiles() {
+  const int64_t now_s = QDateTime::currentSecsSinceEpoch();
+  // 1 s, 2 s and 4 s of CPU (100 Hz samples), 20 s apart.
+  QCOMPARE(Ingest(base_, QStringLiteral("viewer-heat"), now_s - 40, "main;light 100\n"), 200);
+  QCOMPARE(Ingest(base_, QStringLiteral("viewer-heat"), now_s - 20, "main;medium 200\n"), 200);
+  QCOMPARE(Ingest(base_, QStringLiteral("viewer-heat"), now_s, "main;heavy 400\n"), 200);
+
+  MainWindow::Options options;
+  options.remember_recent = false;
+  options.interactive = false;
+  MainWindow window(options);
+  QSignalSpy ready(&window, &MainWindow::viewReady);
+  window.ConnectToServer(base_, QStringLiteral("{service_name=\"viewer-heat\"}"));
+  QVERIFY(ready.wait(kTimeoutMs));
+  QCOMPARE(window.view()->top->total(), int64_t{7'000'000'000});
+  HeatmapWidget* heatmap = window.server_panel()->heatmap();
+  QTRY_VERIFY_WITH_TIMEOUT(heatmap->collection() != nullptr && heatmap->collection()->points.size() == 3, kTimeoutMs);
+  const Heatmap* bins = heatmap->heatmap();
+  QVERIFY(bins != nullptr);
+  const uint32_t top = bins->value_buckets() - 1;
+  // The top value row holds only the 4 s profile.
+  ready.clear();
+  heatmap->SelectCells(0, top, bins->time_buckets() - 1, top);
+  QVERIFY(ready.wait(kTimeoutMs));
+  QCOMPARE(window.view()->top->total(), int64_t{4'000'000'000});
+  std::map<QString, int64_t> self;
+  for (const auto& row : window.view()->top->rows()) self[QString::fromStdString(row.name)] = row.flat;
+  QCOMPARE(self[QStringLiteral("heavy")], int64_t{4'000'000'000});
+  QCOMPARE(self.count(QStringLiteral("light")), size_t{0});
+  // Every cell: all three.
+  ready.clear();
+  heatmap->SelectCells(0, 0, bins->time_buckets() - 1, top);
+  QVERIFY(ready.wait(kTimeoutMs));
+  QCOMPARE(window.view()->top->total(), int64_t{7'000'000'000});
 }
 
 }  // namespace kiln::viewer::qt

@@ -15,6 +15,7 @@
 
 #include "kiln/export/tree_to_profile.h"
 #include "kiln/query/tree_bytes.h"
+#include "viewer/qt/heatmap_widget.h"
 #include "viewer/qt/series_widget.h"
 
 namespace kiln::viewer::qt {
@@ -33,6 +34,8 @@ constexpr int kDefaultSpan = 1;
 constexpr int64_t kSeriesPoints = 240;
 // Label names looked up for completion (their values each cost a request).
 constexpr int kMaxCompletedLabels = 24;
+// Profiles the heatmap shows at most (the newest).
+constexpr int64_t kHeatmapProfiles = 20000;
 
 QString QuoteValue(const QString& v) {
   QString out = v;
@@ -124,6 +127,10 @@ ServerPanel::ServerPanel(QWidget* parent) : QWidget(parent) {
   series_ = new SeriesWidget(this);
   series_->setToolTip(tr("Drag to select a time range; click to select the whole span"));
   layout->addWidget(series_, 1);
+  heatmap_ = new HeatmapWidget(this);
+  heatmap_->setToolTip(tr("Each profile by time and total; drag over cells to see exactly those profiles"));
+  heatmap_->setMinimumHeight(120);
+  layout->addWidget(heatmap_, 1);
   status_ = new QLabel(this);
   status_->setTextFormat(Qt::PlainText);
   status_->setWordWrap(true);
@@ -139,6 +146,7 @@ ServerPanel::ServerPanel(QWidget* parent) : QWidget(parent) {
   connect(span_, &QComboBox::activated, this, [this] { Query(); });
   connect(series_, &SeriesWidget::rangeSelected, this,
           [this](qint64 start, qint64 end) { LoadRange({start, end}); });
+  connect(heatmap_, &HeatmapWidget::selectionChanged, this, &ServerPanel::LoadProfiles);
 }
 
 ServerPanel::~ServerPanel() = default;
@@ -245,6 +253,7 @@ void ServerPanel::Query() {
                           for (const auto& [t, v] : sum) points.push_back({t, v});
                           series_->SetSeries(std::move(points), range, static_cast<int64_t>(step * 1000), unit.toStdString());
                         });
+  FetchProfiles(range);
   LoadRange(range);
 }
 
@@ -268,6 +277,59 @@ void ServerPanel::LoadRange(ServerTimeRange range) {
         Q_EMIT documentReady(*std::move(document));
       });
 }
+void ServerPanel::FetchProfiles(ServerTimeRange range) {
+  const ServerProfileType* type = CurrentType();
+  if (client_ == nullptr || type == nullptr) return;
+  const uint64_t request = ++profiles_request_;
+  const ServerProfileType chosen = *type;
+  client_->SelectProfiles(
+      chosen.id, selector_->text().trimmed(), range, kHeatmapProfiles,
+      [this, request, range, chosen](absl::StatusOr<std::vector<ServerProfile>> profiles) {
+        if (request != profiles_request_) return;
+        if (!profiles.ok()) {
+          // A server without Kiln's profile list (Pyroscope) still serves
+          // the rest of the pane.
+          heatmap_->SetCollection(nullptr);
+          return;
+        }
+        profiles_ = *std::move(profiles);
+        profiles_range_ = range;
+        auto collection = std::make_shared<ProfileCollection>();
+        collection->sample_type = {chosen.sample_type.toStdString(), chosen.sample_unit.toStdString()};
+        for (size_t i = 0; i < profiles_.size(); ++i) {
+          collection->points.push_back({profiles_[i].timestamp_ms * 1'000'000, profiles_[i].total, i});
+        }
+        heatmap_->SetCollection(std::move(collection));
+      });
+}
+
+void ServerPanel::LoadProfiles(const QList<quint64>& indexes) {
+  const ServerProfileType* type = CurrentType();
+  if (client_ == nullptr || type == nullptr || indexes.isEmpty()) return;
+  QStringList ids;
+  for (quint64 i : indexes) {
+    if (i < profiles_.size()) ids << profiles_[i].id;
+  }
+  const uint64_t request = ++tree_request_;
+  const ServerProfileType chosen = *type;
+  const QString selector = selector_->text().trimmed();
+  const QString server = client_->base().authority() + client_->base().path();
+  const ServerTimeRange range = profiles_range_;
+  const qsizetype count = ids.size();
+  status_->setText(tr("Fetching %1 profiles…").arg(count));
+  client_->SelectMergeTree(
+      chosen.id, selector, range, 0,
+      [this, request, range, chosen, selector, server, count](absl::StatusOr<QByteArray> tree) {
+        if (request != tree_request_) return;
+        if (!tree.ok()) return ShowError(tree.status());
+        auto document = DocumentOfTree(*tree, chosen, server, selector, range);
+        if (!document.ok()) return ShowError(document.status());
+        status_->setText(tr("%1 profiles chosen in the heatmap").arg(count));
+        Q_EMIT documentReady(*std::move(document));
+      },
+      ids);
+}
+
 void ServerPanel::Compare(const QString& baseline_selector, int64_t shift_ms) {
   const ServerProfileType* type = CurrentType();
   if (client_ == nullptr || type == nullptr) return;

@@ -29,6 +29,7 @@ class QStringListModel;
 
 namespace kiln::viewer::qt {
 
+class HeatmapWidget;
 class SeriesWidget;
 
 class ServerPanel : public QWidget {
@@ -56,6 +57,9 @@ class ServerPanel : public QWidget {
 
   ServerClient* client() const { return client_; }
   SeriesWidget* series() const { return series_; }
+  // The span's profiles, time × total; a brush over cells loads the merged
+  // flame graph of exactly the profiles in them.
+  HeatmapWidget* heatmap() const { return heatmap_; }
   QComboBox* profile_types() const { return types_; }
   // Completions offered in the selector field ({name="value"} each).
   QStringList Completions() const;
@@ -68,6 +72,9 @@ class ServerPanel : public QWidget {
 
  private:
   void FetchLabels();
+  void FetchProfiles(ServerTimeRange range);
+  // The merged tree of the profiles |indexes| (into profiles_) of |range|.
+  void LoadProfiles(const QList<quint64>& indexes);
   void ShowError(const absl::Status& status);
   ServerTimeRange SpanEndingNow() const;
   const ServerProfileType* CurrentType() const;
@@ -83,6 +90,10 @@ class ServerPanel : public QWidget {
   ServerTimeRange selected_range_;  // of the last LoadRange
   QStringListModel* completions_;
   SeriesWidget* series_;
+  HeatmapWidget* heatmap_;
+  std::vector<ServerProfile> profiles_;  // the heatmap's points, by index
+  ServerTimeRange profiles_range_;
+  uint64_t profiles_request_ = 0;
   QLabel* status_;
   // Answers of older requests than these are dropped.
   uint64_t series_request_ = 0;
