@@ -59,7 +59,7 @@ struct Latencies {
   }
 };
 
-int Run(int pushers, int queriers, int seconds, int segment_ms, int http_threads) {
+int Run(int pushers, int queriers, int seconds, int segment_ms, int http_threads, int max_queries) {
   const std::string base = std::string(KILN_CORPUS_DIR) + "/pprof/generated-go/cpu.pb.gz";
   if (!fs::exists(base)) {
     fmt::print("server_load_bench: SKIPPED: {} is absent (the corpus is needed for realistic profiles)\n", base);
@@ -86,7 +86,11 @@ int Run(int pushers, int queriers, int seconds, int segment_ms, int http_threads
   fs::remove_all(dir);
   auto server = testing::ServerProcess::Start(
       KILN_CLI_PATH, dir,
-      {"--segment-duration-ms", std::to_string(segment_ms), "--http-threads", std::to_string(http_threads)},
+      max_queries < 0 ? std::vector<std::string>{"--segment-duration-ms", std::to_string(segment_ms), "--http-threads",
+                                                 std::to_string(http_threads)}
+                      : std::vector<std::string>{"--segment-duration-ms", std::to_string(segment_ms), "--http-threads",
+                                                 std::to_string(http_threads), "--max-concurrent-queries",
+                                                 std::to_string(max_queries)},
       dir + ".log");
   if (!server.ok()) {
     fmt::print(stderr, "server_load_bench: kiln server: {}\n", server.status());
@@ -162,9 +166,10 @@ int Run(int pushers, int queriers, int seconds, int segment_ms, int http_threads
 
   const double limit = segment_ms + 100.0;
   const double p50 = acks.Percentile(0.5), p99 = acks.Percentile(0.99);
-  fmt::print("server_load_bench: {} pushers, {} queriers, {:.0f} s, segment {} ms, {} HTTP threads; "
-             "profiles {:.1f} KB gzipped on average\n",
+  fmt::print("server_load_bench: {} pushers, {} queriers, {:.0f} s, segment {} ms, {} HTTP threads, "
+             "max concurrent queries {}; profiles {:.1f} KB gzipped on average\n",
              pushers, queriers, elapsed, segment_ms, http_threads,
+             max_queries < 0 ? std::string("(server default)") : std::to_string(max_queries),
              body_bytes / 1024.0 / static_cast<double>(pushers * kVariants));
   fmt::print("  ingest: {} acknowledged ({:.0f}/s, {:.2f} MB/s), {} errors{}\n", acks.ms.size(),
              acks.ms.size() / elapsed, pushed_bytes / elapsed / 1e6, acks.errors,
@@ -183,12 +188,15 @@ int Run(int pushers, int queriers, int seconds, int segment_ms, int http_threads
 
 int main(int argc, char** argv) {
   CLI::App app{"Load on a real kiln server: concurrent pushers and queriers over loopback"};
-  int pushers = 50, queriers = 10, seconds = 60, segment_ms = 500, http_threads = 64;
+  int pushers = 50, queriers = 10, seconds = 60, segment_ms = 500, http_threads = 64, max_queries = -1;
   app.add_option("--pushers", pushers, "concurrent pushing clients")->check(CLI::Range(1, 1000));
   app.add_option("--queriers", queriers, "concurrent querying clients")->check(CLI::Range(0, 1000));
   app.add_option("--seconds", seconds, "how long the load runs")->check(CLI::Range(1, 3600));
   app.add_option("--segment-ms", segment_ms, "kiln server --segment-duration-ms")->check(CLI::Range(10, 60000));
   app.add_option("--http-threads", http_threads, "kiln server --http-threads")->check(CLI::Range(1, 1024));
+  app.add_option("--max-concurrent-queries", max_queries,
+                 "kiln server --max-concurrent-queries (0: unbounded; default: the server's default)")
+      ->check(CLI::Range(0, 1024));
   CLI11_PARSE(app, argc, argv);
-  return kiln::Run(pushers, queriers, seconds, segment_ms, http_threads);
+  return kiln::Run(pushers, queriers, seconds, segment_ms, http_threads, max_queries);
 }

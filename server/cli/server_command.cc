@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <cstring>
@@ -39,6 +40,9 @@ struct ServerArgs {
   int64_t retention_hours = 24 * 31;
   double ingest_rate_mb = 0;
   double ingest_burst_mb = 0;
+  // Half the cores (at least one): a query fans out over every core by
+  // itself, and ingest acknowledgements need CPU while dashboards refresh.
+  int max_concurrent_queries = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
   std::string log_level = "info";
   std::string config;
 };
@@ -88,6 +92,7 @@ int RunServer(const ServerArgs& args) {
   options.writer.limits.max_series_per_tenant = args.max_series_per_tenant;
   options.compaction_interval = absl::Seconds(std::max<int64_t>(1, args.compaction_interval_s));
   options.compactor.retention = absl::Hours(args.retention_hours);
+  options.max_concurrent_queries = args.max_concurrent_queries;
   options.ingest_rate_bytes_per_second = args.ingest_rate_mb * 1e6;
   options.ingest_burst_bytes = std::max(args.ingest_burst_mb, args.ingest_rate_mb) * 1e6;
   if (!args.config.empty()) {
@@ -209,6 +214,10 @@ void AddServerCommand(CLI::App* app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--ingest-burst-mb", args->ingest_burst_mb,
                   "Per-tenant ingest burst, MB (at least the rate)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-concurrent-queries", args->max_concurrent_queries,
+                  "Queries run at once, the rest wait their turn (keeps CPU for ingest); 0: unbounded")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--log-level", args->log_level, "debug, info, warn or error")

@@ -206,6 +206,7 @@ HttpFrontDoor::HttpFrontDoor(const IngestService* ingest, const QuerierService* 
       render_(querier, NowNanos),
       auth_(options.auth),
       rate_limiter_(options.ingest_rate_bytes_per_second, options.ingest_burst_bytes),
+      query_gate_(options.max_concurrent_queries),
       metrics_(metrics),
       ready_(std::move(ready)),
       gauges_(std::move(gauges)),
@@ -305,7 +306,10 @@ void HttpFrontDoor::AddQuery(const std::string& service, const std::string& meth
     Req req;
     if (absl::Status s = DecodeMessage(codec, body, &req); !s.ok()) return s;
     const auto t0 = std::chrono::steady_clock::now();
-    absl::StatusOr<Resp> resp = (querier_->*fn)(tenant, req);
+    absl::StatusOr<Resp> resp = [&] {
+      QueryGate::Pass pass = query_gate_.Enter();
+      return (querier_->*fn)(tenant, req);
+    }();
     // Profiles keep the bytes they were sent with; the wire needs UTF-8.
     if (resp.ok()) ReplaceInvalidUtf8InMessage(&*resp);
     metrics_->ObserveQuery(method, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
@@ -462,7 +466,10 @@ void HttpFrontDoor::Install(httplib::Server* server) {
       if (!tenant.ok()) return PlainError(res, ConnectHttpStatus(tenant.status().code()), Msg(tenant.status()));
       const auto t0 = std::chrono::steady_clock::now();
       RenderParams params(req.params.begin(), req.params.end());
-      absl::StatusOr<std::string> body = (render_.*fn)(*tenant, params);
+      absl::StatusOr<std::string> body = [&] {
+        QueryGate::Pass pass = query_gate_.Enter();
+        return (render_.*fn)(*tenant, params);
+      }();
       metrics_->ObserveQuery(method, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                              body.ok());
       if (!body.ok()) return PlainError(res, ConnectHttpStatus(body.status().code()), Msg(body.status()));

@@ -26,6 +26,7 @@
 #include "server/daemon/connect_protocol.h"
 #include "server/daemon/ingest_service.h"
 #include "server/daemon/querier_service.h"
+#include "server/daemon/query_gate.h"
 #include "server/daemon/render_service.h"
 #include "server/daemon/tenant_rate_limiter.h"
 #include "server/daemon/server_metrics.h"
@@ -46,6 +47,8 @@ struct FrontDoorOptions {
   // 0: unlimited. Over it: 429 with Retry-After.
   double ingest_rate_bytes_per_second = 0;
   double ingest_burst_bytes = 0;
+  // Queries running at once (query_gate.h); <= 0: unbounded.
+  int max_concurrent_queries = 0;
 };
 
 class HttpFrontDoor {
@@ -92,6 +95,7 @@ class HttpFrontDoor {
   const RenderService render_;
   const Authenticator auth_;
   mutable TenantRateLimiter rate_limiter_;
+  mutable QueryGate query_gate_;
   ServerMetrics* const metrics_;
   const std::function<bool()> ready_;
   const std::function<std::vector<GaugeSample>()> gauges_;

@@ -77,6 +77,7 @@ absl::StatusOr<std::unique_ptr<KilnServer>> KilnServer::Open(ServerOptions optio
   door_options.auth = o.auth;
   door_options.ingest_rate_bytes_per_second = o.ingest_rate_bytes_per_second;
   door_options.ingest_burst_bytes = o.ingest_burst_bytes;
+  door_options.max_concurrent_queries = o.max_concurrent_queries;
   server->front_door_ = std::make_unique<HttpFrontDoor>(
       server->ingest_.get(), server->querier_.get(), server->metrics_.get(),
       [self] { return self->serving_.load(); },

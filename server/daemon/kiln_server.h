@@ -64,6 +64,7 @@ struct ServerOptions {
   AuthConfig auth;   // none: open, tenants from X-Scope-OrgID
   double ingest_rate_bytes_per_second = 0;  // per tenant; 0: unlimited
   double ingest_burst_bytes = 0;
+  int max_concurrent_queries = 0;  // <= 0: unbounded
 };
 
 class KilnServer {
