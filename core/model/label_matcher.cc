@@ -191,4 +191,17 @@ absl::StatusOr<Selector> ParseSelector(std::string_view text) {
   return SelectorParser(text).Parse();
 }
 
+absl::StatusOr<std::vector<LabelMatcher>> ParseSelectorMatchers(std::string_view text) {
+  if (text.find_first_not_of(" \t") == std::string_view::npos) return std::vector<LabelMatcher>{};
+  auto selector = ParseSelector(text);
+  if (!selector.ok()) return selector.status();
+  std::vector<LabelMatcher> out = std::move(selector->matchers);
+  if (!selector->name.empty()) {
+    auto m = LabelMatcher::Create(LabelMatcher::Op::kEqual, "__profile_type__", selector->name);
+    if (!m.ok()) return m.status();
+    out.push_back(*std::move(m));
+  }
+  return out;
+}
+
 }  // namespace kiln

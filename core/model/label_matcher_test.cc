@@ -46,6 +46,18 @@ TEST(LabelMatcherTest, EmptyBracesAndNameOnly) {
   EXPECT_EQ(c->matchers[1].value(), "q\"uote");
 }
 
+TEST(LabelMatcherTest, SelectorMatchersIncludeTheProfileType) {
+  auto blank = ParseSelectorMatchers("  ");
+  ASSERT_TRUE(blank.ok());
+  EXPECT_TRUE(blank->empty());
+  auto typed = ParseSelectorMatchers("process_cpu:cpu:nanoseconds:cpu:nanoseconds{pod=\"a\"}");
+  ASSERT_TRUE(typed.ok()) << typed.status();
+  ASSERT_EQ(typed->size(), 2u);
+  EXPECT_EQ((*typed)[1].name(), "__profile_type__");
+  EXPECT_EQ((*typed)[1].value(), "process_cpu:cpu:nanoseconds:cpu:nanoseconds");
+  EXPECT_FALSE(ParseSelectorMatchers("{pod=}").ok());
+}
+
 TEST(LabelMatcherTest, ErrorsSayWhereAndWhy) {
   struct Case {
     const char* text;

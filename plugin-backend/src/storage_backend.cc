@@ -16,19 +16,6 @@ namespace {
 
 constexpr int64_t kNanosPerMilli = 1000000;
 
-absl::StatusOr<std::vector<LabelMatcher>> Matchers(const std::string& text) {
-  if (text.find_first_not_of(" \t") == std::string::npos) return std::vector<LabelMatcher>{};
-  auto selector = ParseSelector(text);
-  if (!selector.ok()) return selector.status();
-  std::vector<LabelMatcher> out = std::move(selector->matchers);
-  if (!selector->name.empty()) {
-    auto m = LabelMatcher::Create(LabelMatcher::Op::kEqual, "__profile_type__", selector->name);
-    if (!m.ok()) return m.status();
-    out.push_back(*std::move(m));
-  }
-  return out;
-}
-
 struct NanoRange {
   int64_t start = 0;
   int64_t end = 0;
@@ -72,7 +59,7 @@ class StorageBackend : public ProfileBackend {
                                                       int64_t end_ms) override {
     auto range = RangeOf(start_ms, end_ms);
     if (!range.ok()) return range.status();
-    auto matchers = Matchers(selector);
+    auto matchers = ParseSelectorMatchers(selector);
     if (!matchers.ok()) return matchers.status();
     return engine_.LabelNames(options_.tenant, *matchers, range->start, range->end);
   }
@@ -81,7 +68,7 @@ class StorageBackend : public ProfileBackend {
                                                        int64_t start_ms, int64_t end_ms) override {
     auto range = RangeOf(start_ms, end_ms);
     if (!range.ok()) return range.status();
-    auto matchers = Matchers(selector);
+    auto matchers = ParseSelectorMatchers(selector);
     if (!matchers.ok()) return matchers.status();
     return engine_.LabelValues(options_.tenant, name, *matchers, range->start, range->end);
   }
@@ -90,7 +77,7 @@ class StorageBackend : public ProfileBackend {
                                                int64_t start_ms, int64_t end_ms) override {
     auto range = RangeOf(start_ms, end_ms);
     if (!range.ok()) return range.status();
-    auto matchers = Matchers(selector);
+    auto matchers = ParseSelectorMatchers(selector);
     if (!matchers.ok()) return matchers.status();
     return engine_.Series(options_.tenant, *matchers, label_names, range->start, range->end);
   }
@@ -145,7 +132,7 @@ class StorageBackend : public ProfileBackend {
     if (!range.ok()) return range.status();
     sel.start_nanos = range->start;
     sel.end_nanos = range->end;
-    auto matchers = Matchers(in.label_selector);
+    auto matchers = ParseSelectorMatchers(in.label_selector);
     if (!matchers.ok()) return matchers.status();
     sel.matchers = *std::move(matchers);
     for (const std::string& span : in.span_ids) {

@@ -24,18 +24,11 @@ absl::Status Prefixed(std::string_view field, const absl::Status& s) {
   return absl::Status(s.code(), fmt::format("{}: {}", field, s.message()));
 }
 
-// A selector's matchers; a name before '{' selects a profile type.
+// A selector's matchers; errors name the request field.
 absl::StatusOr<std::vector<LabelMatcher>> MatchersOf(std::string_view text, std::string_view field) {
-  if (text.find_first_not_of(" \t") == std::string_view::npos) return std::vector<LabelMatcher>{};
-  auto selector = ParseSelector(text);
-  if (!selector.ok()) return Prefixed(field, selector.status());
-  std::vector<LabelMatcher> out = std::move(selector->matchers);
-  if (!selector->name.empty()) {
-    auto m = LabelMatcher::Create(LabelMatcher::Op::kEqual, "__profile_type__", selector->name);
-    if (!m.ok()) return Prefixed(field, m.status());
-    out.push_back(*std::move(m));
-  }
-  return out;
+  auto matchers = ParseSelectorMatchers(text);
+  if (!matchers.ok()) return Prefixed(field, matchers.status());
+  return matchers;
 }
 
 // Several selectors are alternatives; none selects everything.

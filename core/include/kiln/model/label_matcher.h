@@ -57,6 +57,11 @@ struct Selector {
 // '=', '!=', '=~' or '!~' after label name \"pod\"".
 absl::StatusOr<Selector> ParseSelector(std::string_view text);
 
+// The matchers a query selector stands for: its label matchers, and a name
+// before '{' as a match on the series' profile type (__profile_type__). A
+// blank selector has none (it selects everything).
+absl::StatusOr<std::vector<LabelMatcher>> ParseSelectorMatchers(std::string_view text);
+
 }  // namespace kiln
 
 #endif  // KILN_MODEL_LABEL_MATCHER_H_
