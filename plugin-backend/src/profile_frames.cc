@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "absl/strings/str_split.h"
+#include "kiln/model/profile_type.h"
 #include "kiln/storage/dataset.h"
 
 namespace kiln::plugin {
@@ -10,9 +10,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string Part(const std::string& profile_type_id, size_t index) {
-  std::vector<std::string> parts = absl::StrSplit(profile_type_id, ':');
-  return index < parts.size() ? parts[index] : "";
+// The parts of a profile type ID; all empty for one that does not parse
+// (frames are only built for a type the backend answered for).
+ProfileTypeId TypeOf(const std::string& profile_type_id) {
+  auto type = ProfileTypeId::Parse(profile_type_id);
+  return type.ok() ? *std::move(type) : ProfileTypeId{};
 }
 
 std::string UnitConfig(const std::string& unit) { return Json({{"unit", unit}}).dump(); }
@@ -34,13 +36,13 @@ std::vector<std::pair<std::string, std::string>> PairsOf(const LabelSet& labels)
 }  // namespace
 
 std::string UnitOfProfileType(const std::string& profile_type_id) {
-  const std::string unit = Part(profile_type_id, 2);
+  const std::string unit = TypeOf(profile_type_id).sample_unit;
   if (unit == "nanoseconds") return "ns";
   if (unit == "count") return "short";
   return unit;
 }
 
-std::string SampleTypeOf(const std::string& profile_type_id) { return Part(profile_type_id, 1); }
+std::string SampleTypeOf(const std::string& profile_type_id) { return TypeOf(profile_type_id).sample_type; }
 
 bool IsCumulativeProfileType(const std::string& profile_type_id) {
   const std::string sample = SampleTypeOf(profile_type_id);

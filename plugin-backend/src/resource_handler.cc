@@ -6,6 +6,7 @@
 #include "fmt/format.h"
 #include "kiln/base/fmt_absl.h"
 #include "kiln/base/gzip.h"
+#include "kiln/model/profile_type.h"
 
 namespace kiln::plugin {
 namespace {
@@ -100,9 +101,9 @@ ResourceResponse HandleResource(const std::string& path, const std::string& url,
     if (!types.ok()) return FromStatus(types.status());
     Json out = Json::array();
     for (const std::string& id : *types) {
-      std::vector<std::string> parts = absl::StrSplit(id, ':');
-      const std::string label = parts.size() >= 2 ? parts[0] + " - " + parts[1] : id;
-      out.push_back({{"id", id}, {"label", label}});
+      // Grafana's Pyroscope datasource labels a type "name - sample type".
+      auto type = ProfileTypeId::Parse(id);
+      out.push_back({{"id", id}, {"label", type.ok() ? type->name + " - " + type->sample_type : id}});
     }
     return Ok(out);
   }

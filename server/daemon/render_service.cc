@@ -9,6 +9,7 @@
 #include "fmt/format.h"
 #include "kiln/base/fmt_absl.h"
 #include "kiln/model/label_matcher.h"
+#include "kiln/model/profile_type.h"
 #include "server/daemon/ingest_request.h"
 
 namespace kiln::server {
@@ -25,6 +26,7 @@ std::string Param(const RenderParams& params, const std::string& key, const std:
 // "<profile type ID>{matchers}" split into its type and selector.
 struct RenderQuery {
   std::string profile_type;
+  ProfileTypeId type;
   std::string selector;
 };
 
@@ -37,27 +39,19 @@ absl::StatusOr<RenderQuery> ParseRenderQuery(const std::string& query, const cha
   }
   auto selector = ParseSelector(query);
   if (!selector.ok()) return absl::InvalidArgumentError(fmt::format("{}: {}", key, selector.status().message()));
-  if (std::count(selector->name.begin(), selector->name.end(), ':') != 4) {
-    return absl::InvalidArgumentError(fmt::format(
-        "{}: {:?} does not start with a profile type ID (name:sample_type:sample_unit:period_type:period_unit)", key,
-        selector->name));
+  auto type = ProfileTypeId::Parse(selector->name);
+  if (!type.ok()) {
+    return absl::InvalidArgumentError(fmt::format("{}: {:?} does not start with a profile type ID: {}", key,
+                                                  selector->name, type.status().message()));
   }
   const size_t brace = query.find('{');
-  return RenderQuery{selector->name, brace == std::string::npos ? "{}" : query.substr(brace)};
+  return RenderQuery{selector->name, *std::move(type), brace == std::string::npos ? "{}" : query.substr(brace)};
 }
 
 // Pyroscope's flamebearer units and sample rate of a profile type.
-void SetMetadata(const std::string& profile_type, const char* format, Json* metadata) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= profile_type.size(); ++i) {
-    if (i == profile_type.size() || profile_type[i] == ':') {
-      parts.push_back(profile_type.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  const std::string sample_type = parts.size() > 1 ? parts[1] : "";
-  std::string units = parts.size() > 2 ? parts[2] : "";
+void SetMetadata(const ProfileTypeId& profile_type, const char* format, Json* metadata) {
+  const std::string& sample_type = profile_type.sample_type;
+  std::string units = profile_type.sample_unit;
   int64_t sample_rate = 100;
   if (sample_type == "inuse_objects" || sample_type == "alloc_objects" || sample_type == "goroutine" ||
       sample_type == "samples") {
@@ -172,7 +166,7 @@ absl::StatusOr<std::string> RenderService::Render(const std::string& tenant, con
                         {"levels", Levels(fg.levels())},
                         {"numTicks", fg.total()},
                         {"maxSelf", fg.max_self()}};
-  SetMetadata(query->profile_type, "single", &out["metadata"]);
+  SetMetadata(query->type, "single", &out["metadata"]);
   out["timeline"] = Timeline(total_series->series().empty() ? nullptr : &total_series->series(0), range->from_ms,
                              range->until_ms, step_s);
   if (!group_by.empty()) {
@@ -221,7 +215,7 @@ absl::StatusOr<std::string> RenderService::RenderDiff(const std::string& tenant,
                         {"levels", Levels(fg.levels())},
                         {"numTicks", fg.total()},
                         {"maxSelf", fg.max_self()}};
-  SetMetadata(left->profile_type, "double", &out["metadata"]);
+  SetMetadata(left->type, "double", &out["metadata"]);
   return out.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
