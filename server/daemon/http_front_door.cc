@@ -191,6 +191,11 @@ std::string_view RouteLabel(std::string_view path) {
 
 std::string_view Msg(const absl::Status& s) { return {s.message().data(), s.message().size()}; }
 
+// The metrics reason of a request whose tenant could not be established.
+std::string_view TenantRejectReason(const absl::Status& s) {
+  return s.code() == absl::StatusCode::kInvalidArgument ? "bad_request" : "unauthorized";
+}
+
 int64_t NowNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -270,8 +275,7 @@ absl::Status HttpFrontDoor::ExportOtlpAuthorized(std::string_view authorization,
                                                  std::string_view request) const {
   auto tenant = auth_.TenantOf(authorization, tenant_header);
   if (!tenant.ok()) {
-    metrics_->AddRejected("otlp", tenant.status().code() == absl::StatusCode::kInvalidArgument ? "bad_request"
-                                                                                               : "unauthorized");
+    metrics_->AddRejected("otlp", TenantRejectReason(tenant.status()));
     return tenant.status();
   }
   return ExportOtlp(*tenant, request);
@@ -281,6 +285,10 @@ absl::Status HttpFrontDoor::AdmitIngest(const std::string& tenant, size_t bytes,
   const TenantRateLimiter::Decision d = rate_limiter_.Admit(tenant, bytes, NowNanos());
   if (d.admitted) return absl::OkStatus();
   metrics_->AddRejected(endpoint, "rate_limited");
+  return RateLimited(tenant, d);
+}
+
+absl::Status HttpFrontDoor::RateLimited(const std::string& tenant, const TenantRateLimiter::Decision& d) const {
   return absl::ResourceExhaustedError(
       fmt::format("tenant {:?} is over its ingest rate of {:.0f} bytes/s; retry in {:.1f} s", tenant,
                   options_.ingest_rate_bytes_per_second, d.retry_after_seconds));
@@ -402,7 +410,7 @@ void HttpFrontDoor::Install(httplib::Server* server) {
     auto tenant = TenantOf(req);
     if (!tenant.ok()) {
       return reject(ConnectHttpStatus(tenant.status().code()),
-                    tenant.status().code() == absl::StatusCode::kInvalidArgument ? "bad_request" : "unauthorized",
+                    TenantRejectReason(tenant.status()),
                     Msg(tenant.status()));
     }
     auto request = ParseIngestRequest(req.params, now);
@@ -423,9 +431,7 @@ void HttpFrontDoor::Install(httplib::Server* server) {
     // Admission is by the bytes received, before any decoding work.
     if (const TenantRateLimiter::Decision d = rate_limiter_.Admit(*tenant, body.bytes, now); !d.admitted) {
       res.set_header("Retry-After", std::to_string(static_cast<int64_t>(std::ceil(d.retry_after_seconds))));
-      return reject(429, "rate_limited",
-                    fmt::format("tenant {:?} is over its ingest rate of {:.0f} bytes/s; retry in {:.1f} s", *tenant,
-                                options_.ingest_rate_bytes_per_second, d.retry_after_seconds));
+      return reject(429, "rate_limited", Msg(RateLimited(*tenant, d)));
     }
     if (Decoded d = DecodeContentEncoding(encoding, &body.data, options_.max_decompressed_bytes); !d.status.ok()) {
       return reject(d.http_status,
@@ -512,7 +518,7 @@ void HttpFrontDoor::Install(httplib::Server* server) {
     auto tenant = TenantOf(req);
     if (!tenant.ok()) {
       return reject(ConnectHttpStatus(tenant.status().code()),
-                    tenant.status().code() == absl::StatusCode::kInvalidArgument ? "bad_request" : "unauthorized",
+                    TenantRejectReason(tenant.status()),
                     Msg(tenant.status()));
     }
     if (json) {

@@ -89,6 +89,8 @@ class HttpFrontDoor {
   // ResourceExhausted (with when to retry) when |tenant| is over its ingest
   // rate; counted as a rejection of |endpoint|.
   absl::Status AdmitIngest(const std::string& tenant, size_t bytes, std::string_view endpoint) const;
+  // The ResourceExhausted answer to a request |d| refused.
+  absl::Status RateLimited(const std::string& tenant, const TenantRateLimiter::Decision& d) const;
 
   const IngestService* const ingest_;
   const QuerierService* const querier_;
