@@ -73,14 +73,15 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const std::s
       return absl::FailedPreconditionError("kiln server exited during startup:\n" + server->Log());
     }
     if (server->port_ == 0) {
-      server->port_ = ListeningPort(server->Log());
-      server->grpc_port_ = ListeningPort(server->Log(), "grpc_addr=");
+      const std::string log = server->Log();
+      server->port_ = ListeningPort(log);
+      server->grpc_port_ = ListeningPort(log, "grpc_addr=");
+      server->tls_ = log.find("tls=on") != std::string::npos;
     }
     if (server->port_ != 0) {
       // A server started with a certificate answers HTTPS only; its
       // certificate is the test's own, so only readiness is checked here.
-      const bool tls = server->Log().find("tls=on") != std::string::npos;
-      httplib::Client client(fmt::format("{}://127.0.0.1:{}", tls ? "https" : "http", server->port_));
+      httplib::Client client(fmt::format("{}://127.0.0.1:{}", server->tls_ ? "https" : "http", server->port_));
       client.enable_server_certificate_verification(false);
       client.set_connection_timeout(1, 0);
       auto res = client.Get("/ready");

@@ -41,6 +41,7 @@ class ServerProcess {
   pid_t pid_;
   int port_ = 0;
   int grpc_port_ = 0;
+  bool tls_ = false;  // the listening line says tls=on
   std::string log_path_;
 };
 
