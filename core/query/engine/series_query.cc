@@ -315,18 +315,11 @@ absl::StatusOr<std::vector<ProfileSummary>> QueryEngine::SelectProfiles(const Pr
     if (a.time_nanos != b.time_nanos) return a.time_nanos > b.time_nanos;
     return a.exemplar.profile_id < b.exemplar.profile_id;
   };
+  // One point per profile (its series rows merged), newest first.
+  MergeProfileRows(&*points);
   std::sort(points->begin(), points->end(), newer);
-  // A profile whose samples carry labels (pprof's per-sample labels) is
-  // stored as one row per label set; the list shows it once, with the total
-  // of its rows and the labels they share.
   std::vector<ProfileSummary> out;
   for (Point& p : *points) {
-    if (!out.empty() && out.back().id == p.exemplar.profile_id && out.back().timestamp_nanos == p.time_nanos) {
-      ProfileSummary& merged = out.back();
-      merged.total += p.value;
-      merged.labels = SharedLabels(merged.labels, p.exemplar.labels);
-      continue;
-    }
     if (out.size() == limit) break;
     out.push_back({p.exemplar.profile_id, p.time_nanos, std::move(p.exemplar.labels), p.value});
   }
