@@ -55,10 +55,11 @@ int64_t ParseDurationNanos(const std::string& text) {
 
 // The stack of one `jfr print --json` event, root first, named as Kiln names
 // frames ("pkg/Class.method:line", line 0 when unknown). Kiln keeps events
-// recorded without a stack under one "[no stack trace]" frame.
+// recorded without a stack, or with a stack of no frames (the JVM records a
+// few allocations so), under one "[no stack trace]" frame.
 std::string StackOf(const Json& event) {
   const Json& trace = event["values"]["stackTrace"];
-  if (!trace.is_object()) return "[no stack trace]:0";
+  if (!trace.is_object() || !trace["frames"].is_array() || trace["frames"].empty()) return "[no stack trace]:0";
   const Json& frames = trace["frames"];
   std::string key;
   for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
