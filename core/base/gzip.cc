@@ -19,13 +19,21 @@ struct CompressorDeleter {
   void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
 };
 
+// Deflate cannot expand data by more than about 1032:1 (a 258-byte match
+// in about two bits); anything beyond that from |compressed| bytes is a
+// truncated or corrupt stream, whatever its trailer claims.
+constexpr size_t kMaxDeflateRatio = 1032;
+size_t MostOutputFrom(size_t compressed) { return compressed * kMaxDeflateRatio + 4096; }
+
 // ISIZE, the last four bytes of a member, is the uncompressed size mod 2^32:
-// a good first guess for the output buffer when there is one member.
+// a good first guess for the output buffer when there is one member. Not
+// trusted past what the input could hold: a truncated body's last bytes
+// are arbitrary, and must not make us allocate a gigabyte.
 size_t SizeHint(std::string_view data) {
   if (data.size() < 18) return 4096;
   const auto* p = reinterpret_cast<const uint8_t*>(data.data() + data.size() - 4);
   uint32_t isize = uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
-  return std::max<size_t>(isize, 4096);
+  return std::clamp<size_t>(isize, 4096, MostOutputFrom(data.size()));
 }
 
 }  // namespace
@@ -64,6 +72,13 @@ absl::StatusOr<std::string> Gunzip(std::string_view data, size_t max_output) {
         break;
       }
       if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
+        if (capacity >= MostOutputFrom(data.size() - in_pos)) {
+          // libdeflate reads zeros past a truncated end and keeps inflating.
+          return absl::InvalidArgumentError(fmt::format(
+              "gzip: member {} starting at byte {} is truncated or corrupt (it inflates past {} bytes, "
+              "more than deflate can encode in its {} bytes)",
+              member, in_pos, capacity, data.size() - in_pos));
+        }
         if (base + capacity >= max_output) {
           return absl::ResourceExhaustedError(fmt::format(
               "gzip: decompressed size exceeds the limit of {} bytes", max_output));

@@ -41,3 +41,33 @@ TEST(GzipTest, CorruptInputIsAnErrorNotACrash) {
 
 }  // namespace
 }  // namespace kiln
+
+namespace kiln {
+namespace {
+
+TEST(GzipTest, TheMostCompressibleInputStillInflates) {
+  // Zeros at the strongest level come close to deflate's 1032:1 limit,
+  // which Gunzip uses to refuse runaway streams; they must still pass.
+  const std::string zeros(16 << 20, '\0');
+  const std::string gz = Gzip(zeros, 12);
+  auto out = Gunzip(gz, size_t{1} << 30);
+  ASSERT_TRUE(out.ok()) << out.status() << " (" << gz.size() << " compressed bytes)";
+  EXPECT_EQ(out->size(), zeros.size());
+}
+
+TEST(GzipTest, ATruncatedStreamFailsWithoutInflatingToTheLimit) {
+  // libdeflate reads zeros past a cut and keeps inflating; Gunzip must stop
+  // at what the bytes could hold, not at the 1 GiB limit, and say why.
+  std::string text;
+  for (int i = 0; i < 200000; ++i) text += "main;handle;parse " + std::to_string(i % 7) + "\n";
+  const std::string gz = Gzip(text);
+  for (size_t cut : {gz.size() / 3, gz.size() / 2, gz.size() - 5}) {
+    auto out = Gunzip(gz.substr(0, cut), size_t{1} << 30);
+    ASSERT_FALSE(out.ok()) << "cut at " << cut;
+    EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << out.status();
+    EXPECT_NE(out.status().message().find("gzip"), std::string::npos) << out.status();
+  }
+}
+
+}  // namespace
+}  // namespace kiln

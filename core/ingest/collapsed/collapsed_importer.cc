@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "core/ingest/collapsed/text_encoding.h"
+#include "kiln/base/utf8.h"
 #include "fmt/format.h"
 #include "kiln/base/gzip.h"
 #include "kiln/base/status_macros.h"

@@ -21,9 +21,6 @@ TextEncoding DetectTextEncoding(std::string_view data);
 std::string_view DecodeTextToUtf8(std::string_view data, std::string* storage,
                                   int64_t* replaced = nullptr);
 
-// Whether |s| is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-bool IsValidUtf8(std::string_view s);
-
 }  // namespace kiln
 
 #endif  // KILN_CORE_INGEST_COLLAPSED_TEXT_ENCODING_H_

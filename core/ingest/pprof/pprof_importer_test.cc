@@ -1,6 +1,13 @@
 #include "kiln/ingest/pprof_importer.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "kiln/base/gzip.h"
 #include "kiln/export/pprof_writer.h"
@@ -167,6 +174,133 @@ TEST(PprofImporterTest, LimitsAreEnforced) {
   ImportOptions tiny;
   tiny.max_decompressed_bytes = 10;
   EXPECT_EQ(ParsePprof(Gzip(raw), tiny).status().code(), absl::StatusCode::kResourceExhausted);
+}
+
+// Writes protobuf wire format field by field, for encodings protobuf's own
+// serializer never produces but other writers do.
+class WireWriter {
+ public:
+  WireWriter& Varint(uint32_t field, uint64_t v) {
+    Out().WriteTag(field << 3);
+    Out().WriteVarint64(v);
+    return *this;
+  }
+  WireWriter& Bytes(uint32_t field, const std::string& bytes) {
+    Out().WriteTag(field << 3 | 2);
+    Out().WriteVarint32(static_cast<uint32_t>(bytes.size()));
+    Out().WriteString(bytes);
+    return *this;
+  }
+  WireWriter& Group(uint32_t field, const std::string& body) {
+    Out().WriteTag(field << 3 | 3);
+    Out().WriteString(body);
+    Out().WriteTag(field << 3 | 4);
+    return *this;
+  }
+  std::string Take() {
+    out_.reset();
+    stream_.reset();
+    return std::move(bytes_);
+  }
+
+ private:
+  google::protobuf::io::CodedOutputStream& Out() {
+    if (!out_) {
+      stream_ = std::make_unique<google::protobuf::io::StringOutputStream>(&bytes_);
+      out_ = std::make_unique<google::protobuf::io::CodedOutputStream>(stream_.get());
+    }
+    return *out_;
+  }
+  std::string bytes_;
+  std::unique_ptr<google::protobuf::io::StringOutputStream> stream_;
+  std::unique_ptr<google::protobuf::io::CodedOutputStream> out_;
+};
+
+// Everything a reader can compare: totals, stacks as names, labels.
+std::vector<std::string> Describe(const Profile& p) {
+  std::vector<std::string> out;
+  for (const ValueType& t : p.sample_types) out.push_back("type " + t.type + "/" + t.unit);
+  out.push_back("period " + p.period_type.type + "/" + p.period_type.unit + " " + std::to_string(p.period));
+  std::vector<LocationId> stack;
+  for (size_t i = 0; i < p.num_samples(); ++i) {
+    std::string line;
+    p.stacks.Unwind(p.sample_stacks[i], &stack);
+    for (LocationId loc : stack) {
+      for (const Line& l : p.symbols.lines(loc)) line += std::string(p.symbols.FunctionName(l.function_id)) + ":" + std::to_string(l.line) + " ";
+    }
+    for (int64_t v : p.values(i)) line += std::to_string(v) + " ";
+    for (const SampleLabel& l : p.label_sets[p.sample_label_sets[i]]) {
+      line += std::string(p.symbols.String(l.key)) + "=" + std::string(p.symbols.String(l.str));
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+TEST(PprofImporterTest, DecodesEveryLegalWireEncodingAlike) {
+  // The same profile as SmallProfile, written as other writers may: fields
+  // in reverse order (samples before the strings they use), repeated
+  // scalars unpacked, a message split in two (protobuf merges them),
+  // unknown fields of every wire type, and a group.
+  const pb::Profile canonical = SmallProfile();
+  WireWriter w;
+  w.Varint(99, 7).Bytes(100, "unknown").Group(101, "");
+  for (int i = canonical.sample_size() - 1; i >= 0; --i) {
+    const pb::Sample& s = canonical.sample(i);
+    WireWriter sample;
+    for (const auto& label : s.label()) sample.Bytes(3, label.SerializeAsString());
+    for (int64_t v : s.value()) sample.Varint(2, static_cast<uint64_t>(v));  // unpacked
+    for (uint64_t id : s.location_id()) sample.Varint(1, id);                // unpacked
+    sample.Varint(42, 1);                                                    // unknown
+    w.Bytes(2, sample.Take());
+  }
+  for (const auto& l : canonical.location()) w.Bytes(4, l.SerializeAsString());
+  for (const auto& f : canonical.function()) w.Bytes(5, f.SerializeAsString());
+  for (const auto& m : canonical.mapping()) w.Bytes(3, m.SerializeAsString());
+  w.Varint(12, static_cast<uint64_t>(canonical.period()));
+  w.Bytes(11, WireWriter().Varint(1, canonical.period_type().type()).Take());  // split: type here,
+  w.Bytes(11, WireWriter().Varint(2, canonical.period_type().unit()).Take());  // unit here
+  for (const auto& st : canonical.sample_type()) w.Bytes(1, st.SerializeAsString());
+  for (const std::string& str : canonical.string_table()) w.Bytes(6, str);
+  auto reordered = ParsePprof(w.Take());
+  ASSERT_TRUE(reordered.ok()) << reordered.status();
+  auto expected = ParsePprof(canonical.SerializeAsString());
+  ASSERT_TRUE(expected.ok());
+  // Samples were written in reverse; compare as sets of lines.
+  std::vector<std::string> a = Describe(*reordered), b = Describe(*expected);
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.size(), 5u);  // 2 types, period, 2 samples
+  EXPECT_TRUE(reordered->stats.Empty()) << reordered->stats.ToString();
+}
+
+TEST(PprofImporterTest, InvalidUtf8NamesAreKeptAndCounted) {
+  pb::Profile p = SmallProfile();
+  p.set_string_table(6, "fib\xff\xfe");
+  auto got = ParsePprof(p.SerializePartialAsString());  // protobuf would refuse to serialize it checked
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->stats.Get(ImportStat::invalid_utf8), 1);
+  EXPECT_EQ(got->symbols.FunctionName(got->symbols.lines(got->stacks.node(got->sample_stacks[0]).location)[0].function_id),
+            "fib\xff\xfe");
+}
+
+TEST(PprofImporterTest, MalformedBytesAreReportedWithTheirOffset) {
+  const std::string good = SmallProfile().SerializeAsString();
+  // Cut inside the last field: a length that runs past the end.
+  auto cut = ParsePprof(good.substr(0, good.size() - 1));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.status().message().find("not a valid pprof protobuf message"), std::string::npos);
+  EXPECT_NE(cut.status().message().find("at byte"), std::string::npos) << cut.status().message();
+  // A sample whose packed location ids end in the middle of a varint: the
+  // error names the message and the byte where the bad value starts (after
+  // the sample's tag and length, and the location ids' tag).
+  const std::string bad_sample = WireWriter().Bytes(1, "\x80").Take();
+  std::string with_bad = good + WireWriter().Bytes(2, bad_sample).Take();
+  auto bad = ParsePprof(with_bad);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("sample at byte " + std::to_string(good.size() + 3)), std::string::npos)
+      << bad.status().message();
 }
 
 TEST(PprofImporterTest, SniffsByContent) {
