@@ -6,26 +6,36 @@ namespace kiln {
 
 StackTraceTree::StackTraceTree() { nodes_.push_back(Node{}); }
 
-StackId StackTraceTree::Intern(StackId parent, LocationId location) {
-  const uint32_t children = nodes_[parent].num_children;
-  if (children > kListedChildren) {
-    const uint64_t key = (static_cast<uint64_t>(parent) << 32) | location;
-    auto [it, inserted] = wide_children_.try_emplace(key, static_cast<StackId>(nodes_.size()));
-    if (!inserted) return it->second;
-  } else {
-    for (StackId c = nodes_[parent].first_child; c != kNoNode; c = nodes_[c].next_sibling) {
-      if (nodes_[c].location == location) return c;
-    }
-  }
+StackId StackTraceTree::NewChild(StackId parent, LocationId location) {
   const StackId id = static_cast<StackId>(nodes_.size());
-  nodes_.push_back(Node{parent, location, kNoNode, nodes_[parent].first_child, 0});
-  Node& p = nodes_[parent];
-  p.first_child = id;
-  if (++p.num_children == kListedChildren + 1) {
+  Node& n = nodes_.emplace_back();
+  n.parent = parent;
+  n.location = location;
+  StackId& first = nodes_[parent].first_child;
+  n.next_sibling = first == kNoNode ? kNoNode : first & ~kWide;
+  first = first == kNoNode ? id : id | (first & kWide);
+  return id;
+}
+
+StackId StackTraceTree::Intern(StackId parent, LocationId location) {
+  const StackId first = nodes_[parent].first_child;
+  const uint64_t key = (static_cast<uint64_t>(parent) << 32) | location;
+  if (first != kNoNode && (first & kWide) != 0) {
+    auto [it, inserted] = wide_children_.try_emplace(key, static_cast<StackId>(nodes_.size()));
+    if (inserted) NewChild(parent, location);
+    return it->second;
+  }
+  uint32_t listed = 0;
+  for (StackId c = first; c != kNoNode; c = nodes_[c].next_sibling, ++listed) {
+    if (nodes_[c].location == location) return c;
+  }
+  const StackId id = NewChild(parent, location);
+  if (listed + 1 > kListedChildren) {
     // Crossing the threshold: index every child (the new one included).
-    for (StackId c = p.first_child; c != kNoNode; c = nodes_[c].next_sibling) {
+    for (StackId c = id; c != kNoNode; c = nodes_[c].next_sibling) {
       wide_children_[(static_cast<uint64_t>(parent) << 32) | nodes_[c].location] = c;
     }
+    nodes_[parent].first_child |= kWide;
   }
   return id;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,15 +31,17 @@ class IdMap {
   }
   // kMissing when |pprof_id| was never defined.
   uint32_t Get(uint64_t pprof_id) const {
-    if (pprof_id < dense_.size()) return dense_[pprof_id];
-    auto it = sparse_.find(pprof_id);
-    return it == sparse_.end() ? kMissing : it->second;
+    return pprof_id < dense_.size() ? dense_[pprof_id] : GetSparse(pprof_id);  // small: inlined per frame
   }
   bool Has(uint64_t pprof_id) const { return Get(pprof_id) != kMissing; }
   static constexpr uint32_t kMissing = 0xffffffffu;
 
  private:
   static constexpr uint64_t kDenseLimit = 1 << 22;
+  uint32_t GetSparse(uint64_t pprof_id) const {
+    auto it = sparse_.find(pprof_id);
+    return it == sparse_.end() ? kMissing : it->second;
+  }
   std::vector<uint32_t> dense_;
   absl::flat_hash_map<uint64_t, uint32_t> sparse_;
 };
@@ -177,13 +180,14 @@ bool ReadInt64(ProtoWireReader& r, int64_t* out) {
   return true;
 }
 
-// Appends a repeated varint field's values, packed (wire type 2) or not.
-template <typename T, typename Vec>
-bool ReadRepeatedVarint(ProtoWireReader& r, WireType wire, Vec* out) {
+// Calls |f(value)| for each value of a repeated varint field, packed (wire
+// type 2) or not.
+template <typename F>
+bool ForEachVarint(ProtoWireReader& r, WireType wire, F f) {
   uint64_t v;
   if (wire == WireType::kVarint) {
     if (!r.ReadVarint(&v)) return false;
-    out->push_back(static_cast<T>(v));
+    f(v);
     return true;
   }
   std::string_view packed;
@@ -192,7 +196,7 @@ bool ReadRepeatedVarint(ProtoWireReader& r, WireType wire, Vec* out) {
   ProtoWireReader values(packed, at);
   while (!values.done()) {
     if (!values.ReadVarint(&v)) return false;
-    out->push_back(static_cast<T>(v));
+    f(v);
   }
   return true;
 }
@@ -210,7 +214,7 @@ absl::StatusOr<TopLevel> ReadTopLevel(std::string_view data) {
   RETURN_IF_ERROR(ReadFields({data, 0}, "Profile", [&](uint32_t field, WireType wire, ProtoWireReader& r, absl::Status* nested) {
     if (field == 13) {  // comment: repeated int64, packed or not
       if (wire != WireType::kVarint && wire != WireType::kLengthDelimited) return FieldRead::kUnknown;
-      return Result(ReadRepeatedVarint<int64_t>(r, wire, &top.comments));
+      return Result(ForEachVarint(r, wire, [&](uint64_t v) { top.comments.push_back(static_cast<int64_t>(v)); }));
     }
     if (wire == WireType::kVarint) {
       int64_t* target;
@@ -408,16 +412,14 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
   };
   std::vector<Accepted> accepted;
   accepted.reserve(p.samples.size());
-  std::vector<LocationId> frames;
-  {
-    // Each location id takes at least a byte: an upper bound without a pass.
-    size_t bound = 0;
-    for (const Span& s : p.samples) bound += s.bytes.size();
-    frames.reserve(bound);
-  }
+  // Each location id takes at least a byte: the samples' size bounds the
+  // frames, so they are written without checks (and without zeroing).
+  size_t frames_bound = 0;
+  for (const Span& s : p.samples) frames_bound += s.bytes.size();
+  std::unique_ptr<LocationId[]> frames(new LocationId[frames_bound]);
+  size_t num_frames = 0;
   out->sample_values.reserve(p.samples.size() * k);
   out->sample_label_sets.reserve(p.samples.size());
-  std::vector<uint64_t> location_ids;
   std::vector<int64_t> values;
   struct RawLabel {
     int64_t key = 0, str = 0, num = 0, num_unit = 0;
@@ -425,14 +427,26 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
   std::vector<RawLabel> raw_labels;
   std::vector<SampleLabel> labels;
   for (size_t i = 0; i < p.samples.size(); ++i) {
-    location_ids.clear();
+    const size_t first = num_frames;
+    uint64_t missing_location = 0;
+    bool bad_location = false;
     values.clear();
     raw_labels.clear();
     RETURN_IF_ERROR(ReadFields(p.samples[i], "sample", [&](uint32_t field, WireType wire, ProtoWireReader& r, absl::Status* nested) {
       if (field == 1 || field == 2) {
         if (wire != WireType::kVarint && wire != WireType::kLengthDelimited) return FieldRead::kUnknown;
-        return Result(field == 1 ? ReadRepeatedVarint<uint64_t>(r, wire, &location_ids)
-                                 : ReadRepeatedVarint<int64_t>(r, wire, &values));
+        if (field == 2) {
+          return Result(ForEachVarint(r, wire, [&](uint64_t v) { values.push_back(static_cast<int64_t>(v)); }));
+        }
+        return Result(ForEachVarint(r, wire, [&](uint64_t id) {
+          const uint32_t loc = locations.Get(id);
+          if (loc != IdMap::kMissing) {
+            frames[num_frames++] = loc;
+          } else if (!bad_location) {
+            bad_location = true;
+            missing_location = id;
+          }
+        }));
       }
       if (field != 3 || wire != WireType::kLengthDelimited) return FieldRead::kUnknown;
       Span label_span;
@@ -448,28 +462,21 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
     if (values.size() != k) {
       out->stats.Note(ImportStat::records_skipped,
                       fmt::format("sample {}: has {} values for {} sample types", i, values.size(), k));
+      num_frames = first;
       continue;
     }
-    const size_t first = frames.size();
-    bool bad = false;
-    for (uint64_t loc_id : location_ids) {
-      const uint32_t loc = locations.Get(loc_id);
-      if (loc == IdMap::kMissing) {
-        out->stats.Note(ImportStat::invalid_references,
-                        fmt::format("sample {}: location id {} does not exist", i, loc_id));
-        bad = true;
-        break;
-      }
-      frames.push_back(loc);
-    }
-    if (bad) {
-      frames.resize(first);
+    if (bad_location) {
+      out->stats.Note(ImportStat::invalid_references,
+                      fmt::format("sample {}: location id {} does not exist", i, missing_location));
+      num_frames = first;
       continue;
     }
-    if (frames.size() - first > options.max_stack_depth) {
+    if (num_frames - first > options.max_stack_depth) {
       // Keep the root-most frames: the leaf-first array's tail.
       out->stats.Bump(ImportStat::stacks_truncated);
-      frames.erase(frames.begin() + first, frames.end() - options.max_stack_depth);
+      LocationId* begin = frames.get() + first;
+      std::copy(frames.get() + num_frames - options.max_stack_depth, frames.get() + num_frames, begin);
+      num_frames = first + options.max_stack_depth;
     }
     uint32_t label_set = 0;
     if (!raw_labels.empty()) {
@@ -489,7 +496,7 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
     }
     out->sample_values.insert(out->sample_values.end(), values.begin(), values.end());
     out->sample_label_sets.push_back(label_set);
-    accepted.push_back({static_cast<uint32_t>(first), static_cast<uint32_t>(frames.size() - first)});
+    accepted.push_back({static_cast<uint32_t>(first), static_cast<uint32_t>(num_frames - first)});
   }
 
   // Pass 2: intern the stacks in an order that puts stacks sharing their
@@ -507,7 +514,7 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
   std::vector<Order> order(accepted.size());
   for (uint32_t i = 0; i < order.size(); ++i) {
     const Accepted& a = accepted[i];
-    const LocationId* root = frames.data() + a.first_frame + a.num_frames;  // one past the root
+    const LocationId* root = frames.get() + a.first_frame + a.num_frames;  // one past the root
     unsigned __int128 key = 0;
     for (uint32_t d = 0; d < key_frames; ++d) {
       key <<= frame_bits;
@@ -516,7 +523,7 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
     order[i] = {key, i};
   }
   std::sort(order.begin(), order.end(), [](const Order& x, const Order& y) { return x.key < y.key; });
-  out->stacks.Reserve(frames.size() + 1);
+  out->stacks.Reserve(num_frames + 1);
   out->sample_stacks.resize(accepted.size());
   StackInterner interner(&out->stacks);
   // The sorted order visits stacks' frames at random: fetch the root end of
@@ -526,13 +533,13 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
   for (size_t i = 0; i < order.size(); ++i) {
     if (i + kPrefetchDistance < order.size()) {
       const Accepted& ahead = accepted[order[i + kPrefetchDistance].sample];
-      const LocationId* root = frames.data() + ahead.first_frame + ahead.num_frames;
+      const LocationId* root = frames.get() + ahead.first_frame + ahead.num_frames;
       __builtin_prefetch(root - 1);
       if (ahead.num_frames > 16) __builtin_prefetch(root - 17);  // the previous cache line
     }
     const Accepted& a = accepted[order[i].sample];
     out->sample_stacks[order[i].sample] =
-        interner.InternLeafFirst(std::span<const LocationId>(frames.data() + a.first_frame, a.num_frames));
+        interner.InternLeafFirst(std::span<const LocationId>(frames.get() + a.first_frame, a.num_frames));
   }
   return absl::OkStatus();
 }

@@ -28,14 +28,19 @@ using StackId = uint32_t;
 class StackTraceTree {
  public:
   static constexpr StackId kNoNode = 0xffffffffu;
-  struct Node {
+  // 16 bytes, four to a cache line: building a large profile's tree is
+  // bound by the memory its nodes take.
+  class Node {
+   public:
     StackId parent = 0;
     LocationId location = 0;
-    // Children form a list; a node with many children is also indexed in
-    // a hash map (see Intern).
+
+   private:
+    friend class StackTraceTree;
+    // Children form a list (most nodes have a handful); a node with many
+    // children is also indexed in a hash map and flagged by kWide here.
     StackId first_child = kNoNode;
     StackId next_sibling = kNoNode;
-    uint32_t num_children = 0;
   };
 
   StackTraceTree();
@@ -63,6 +68,12 @@ class StackTraceTree {
   // Most nodes have a handful of children: a short list walk, and a new
   // node costs no hashing at all. Fan-out beyond this goes to the map.
   static constexpr uint32_t kListedChildren = 8;
+
+  // Set in a node's first_child once its children are indexed in
+  // wide_children_; node ids stay below it (2^31 nodes would take 32 GiB).
+  static constexpr StackId kWide = 0x80000000u;
+
+  StackId NewChild(StackId parent, LocationId location);
 
   std::vector<Node> nodes_;
   absl::flat_hash_map<uint64_t, StackId> wide_children_;  // (parent << 32 | location) -> node
