@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace kiln {
 namespace {
 
@@ -15,12 +18,21 @@ TEST(StringTableTest, InternsOnceWithEmptyStringAtZero) {
   EXPECT_NE(a, b);
   EXPECT_EQ(t.Get(b), "fib");
   EXPECT_EQ(t.Find("nope"), -1);
-  // Views stay valid while the table grows (short strings live inside the
-  // deque's elements, which never move).
+  // Views stay valid while the table grows past many chunks, for names
+  // longer than a chunk, and when the table is moved.
   std::string_view view = t.Get(a);
-  for (int i = 0; i < 10000; ++i) t.Intern("s" + std::to_string(i));
+  const std::string huge(200 << 10, 'x');
+  const StringId h = t.Intern(huge);
+  for (int i = 0; i < 10000; ++i) t.Intern("github.com/example/service/pkg.Function" + std::to_string(i));
   EXPECT_EQ(view, "main");
-  EXPECT_EQ(t.Find("s9999"), static_cast<int64_t>(t.size() - 1));
+  EXPECT_EQ(t.Get(h), huge);
+  EXPECT_EQ(t.Intern(huge), h);
+  EXPECT_EQ(t.Find("github.com/example/service/pkg.Function9999"), static_cast<int64_t>(t.size() - 1));
+  StringTable moved = std::move(t);
+  EXPECT_EQ(view, "main");
+  EXPECT_EQ(moved.Get(a), "main");
+  EXPECT_EQ(moved.Intern("main"), a);
+  EXPECT_EQ(moved.Get(h).size(), huge.size());
 }
 
 TEST(SymbolTableTest, DeduplicatesByValue) {
@@ -55,6 +67,44 @@ TEST(SymbolTableTest, InlinedLinesStayInOrder) {
   EXPECT_EQ(s.FunctionName(got[0].function_id), "inner");
   EXPECT_EQ(s.FunctionName(got[1].function_id), "outer");
   EXPECT_EQ(s.location(loc).mapping_id, mid);
+}
+
+TEST(SymbolTableTest, LocationsStayDeduplicatedWhileTheIndexGrows) {
+  // Enough locations to grow the index many times; the ones differing in a
+  // single field (mapping, address, folded flag, a line's function, line or
+  // column, or the number of lines) must all be distinct, and interning any
+  // of them again, before and after growth, gives back its id.
+  SymbolTable s;
+  const FunctionId f1 = s.InternFunction({s.InternString("f1"), 0, 0, 0});
+  const FunctionId f2 = s.InternFunction({s.InternString("f2"), 0, 0, 0});
+  const MappingId m = s.InternMapping({.memory_start = 0x1000, .filename = s.InternString("/bin/app")});
+  struct Key {
+    MappingId mapping;
+    uint64_t address;
+    std::vector<Line> lines;
+    bool folded;
+  };
+  std::vector<Key> keys;
+  for (uint64_t i = 0; i < 5000; ++i) {
+    keys.push_back({0, i, {{f1, 1, 0}}, false});
+    keys.push_back({m, i, {{f1, 1, 0}}, false});
+    keys.push_back({0, i, {{f1, 1, 0}}, true});
+    keys.push_back({0, i, {{f2, 1, 0}}, false});
+    keys.push_back({0, i, {{f1, 2, 0}}, false});
+    keys.push_back({0, i, {{f1, 1, 3}}, false});
+    keys.push_back({0, i, {{f1, 1, 0}, {f2, 7, 0}}, false});
+  }
+  keys.push_back({0, 0, {}, false});  // equal to the null location's fields, still a new location
+  std::vector<LocationId> ids;
+  for (const Key& k : keys) ids.push_back(s.InternLocation(k.mapping, k.address, k.lines, k.folded));
+  EXPECT_EQ(s.num_locations(), keys.size() + 1);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    ASSERT_EQ(ids[i], i + 1);
+    ASSERT_EQ(s.InternLocation(keys[i].mapping, keys[i].address, keys[i].lines, keys[i].folded), ids[i]) << i;
+  }
+  EXPECT_EQ(s.num_locations(), keys.size() + 1);
+  EXPECT_EQ(s.lines(ids[6]).size(), 2u);
+  EXPECT_EQ(s.location(ids[2]).is_folded, true);
 }
 
 }  // namespace

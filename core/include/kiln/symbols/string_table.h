@@ -4,16 +4,16 @@
 // Invariants:
 //  1. Get(Intern(s)) == s, and Intern returns the same id for equal strings.
 //  2. Ids are dense: 0 .. size()-1, assigned in first-seen order.
-//  3. Returned string_views stay valid for the table's lifetime (storage is a
-//     deque, whose elements never move).
+//  3. Returned string_views stay valid for the table's lifetime, also across
+//     a move: the bytes live in heap chunks that never move.
 // Thread safety: none; one writer, or many readers after the last write.
 #ifndef KILN_SYMBOLS_STRING_TABLE_H_
 #define KILN_SYMBOLS_STRING_TABLE_H_
 
 #include <cstdint>
-#include <deque>
-#include <string>
+#include <memory>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 
@@ -38,7 +38,13 @@ class StringTable {
   size_t bytes() const { return bytes_; }
 
  private:
-  std::deque<std::string> strings_;
+  // Copies |s| into the current chunk (a new one when it does not fit):
+  // one allocation per 64 KiB of names instead of one per long name.
+  std::string_view Store(std::string_view s);
+
+  std::vector<std::string_view> strings_;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t chunk_used_ = 0, chunk_size_ = 0;
   absl::flat_hash_map<std::string_view, StringId> index_;
   size_t bytes_ = 0;
 };

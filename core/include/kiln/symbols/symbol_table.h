@@ -113,8 +113,19 @@ class SymbolTable {
   std::vector<Line> lines_;
   absl::flat_hash_map<Mapping, MappingId, MappingHash> mapping_index_;
   absl::flat_hash_map<Function, FunctionId, FunctionHash> function_index_;
-  // Key: mapping, address, folded flag and the lines; value: location id.
-  absl::flat_hash_map<std::string, LocationId> location_index_;
+  // Locations by value, open addressing: a slot holds a location id (0:
+  // empty; the null location is never indexed) and its hash's high half, so
+  // a probe rarely touches locations_. Interning is on every importer's and
+  // every segment's path, and a map keyed by a built string cost a malloc.
+  struct LocationSlot {
+    LocationId id = 0;
+    uint32_t hash = 0;
+  };
+  static uint64_t HashLocation(MappingId mapping, uint64_t address, std::span<const Line> lines, bool is_folded);
+  bool SameLocation(LocationId id, MappingId mapping, uint64_t address, std::span<const Line> lines,
+                    bool is_folded) const;
+  void GrowLocationIndex();
+  std::vector<LocationSlot> location_slots_;  // size: 0 or a power of two, at most half full
 };
 
 }  // namespace kiln
