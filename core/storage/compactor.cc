@@ -49,13 +49,15 @@ uint64_t MergeDataset(const Dataset& from, DatasetBuilder* to) {
   std::vector<uint32_t> annotations(from.annotations.size());
   for (size_t i = 0; i < from.annotations.size(); ++i) annotations[i] = to->InternAnnotation(from.annotations[i]);
   uint64_t duplicates = 0;
+  std::vector<StackId> translated(from.sample_stacks.size());
+  translate.Stacks(from.sample_stacks, translated);
   std::vector<StackId> stacks;
   std::vector<uint32_t> row_annotations;
   for (const ProfileRow& row : from.profiles) {
     stacks.clear();
     row_annotations.clear();
     for (uint64_t i = row.first_sample; i < row.first_sample + row.num_samples; ++i) {
-      stacks.push_back(translate.Stack(from.sample_stacks[i]));
+      stacks.push_back(translated[i]);
       row_annotations.push_back(annotations[from.sample_annotations[i]]);
     }
     const std::span<const int64_t> values(from.sample_values.data() + row.first_sample, row.num_samples);

@@ -143,7 +143,7 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
   std::vector<uint32_t> annotation_ids(label_sets.size());
   for (size_t i = 0; i < label_sets.size(); ++i) annotation_ids[i] = builder->InternAnnotation(label_sets[i].annotation);
   std::vector<StackId> stacks(p.num_samples());
-  for (size_t i = 0; i < p.num_samples(); ++i) stacks[i] = translate.Stack(p.sample_stacks[i]);
+  translate.Stacks(p.sample_stacks, stacks);
 
   const ProfileId id = in.id == ProfileId{} ? NewProfileId() : in.id;
   const int64_t time = p.time_nanos > 0 ? p.time_nanos : now_nanos;

@@ -75,4 +75,20 @@ StackId StackTranslator::Stack(StackId id) {
   return to;
 }
 
+void StackTranslator::Stacks(std::span<const StackId> from, std::span<StackId> to) {
+  // Mark the nodes the batch needs (its stacks and their ancestors), then
+  // translate them in id order: a node's parent is always done before it.
+  std::vector<uint8_t> needed(from_stacks_.size(), 0);
+  for (StackId s : from) needed[s] = 1;
+  for (size_t id = needed.size(); id-- > 1;) {
+    if (needed[id]) needed[from_stacks_.node(static_cast<StackId>(id)).parent] = 1;
+  }
+  for (size_t id = 1; id < needed.size(); ++id) {
+    if (!needed[id] || stacks_[id] != kUnset) continue;
+    const StackTraceTree::Node& n = from_stacks_.node(static_cast<StackId>(id));
+    stacks_[id] = to_stacks_->Intern(stacks_[n.parent], Location(n.location));
+  }
+  for (size_t i = 0; i < from.size(); ++i) to[i] = stacks_[from[i]];
+}
+
 }  // namespace kiln::storage

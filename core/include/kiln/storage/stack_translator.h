@@ -8,6 +8,7 @@
 #ifndef KILN_STORAGE_STACK_TRANSLATOR_H_
 #define KILN_STORAGE_STACK_TRANSLATOR_H_
 
+#include <span>
 #include <vector>
 
 #include "kiln/symbols/stack_trace_tree.h"
@@ -21,6 +22,11 @@ class StackTranslator {
                   SymbolTable* to_symbols, StackTraceTree* to_stacks);
 
   StackId Stack(StackId id);
+  // Translates a batch: to[i] = Stack(from[i]). One pass over the source
+  // tree in id order (parents first) instead of a walk per stack, which
+  // also visits the destination in about the order it was built; for whole
+  // profiles and datasets, which share most of their frames, it is cheaper.
+  void Stacks(std::span<const StackId> from, std::span<StackId> to);
   LocationId Location(LocationId id);
 
  private:
