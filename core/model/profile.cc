@@ -15,23 +15,28 @@ void Profile::AddSample(StackId stack, std::span<const int64_t> values, uint32_t
   sample_label_sets.push_back(label_set);
 }
 
-uint32_t Profile::InternLabelSet(std::vector<SampleLabel> labels) {
+uint32_t Profile::InternLabelSet(std::span<const SampleLabel> labels) {
   if (labels.empty()) return 0;
-  std::sort(labels.begin(), labels.end(), [](const SampleLabel& a, const SampleLabel& b) {
+  label_scratch_.assign(labels.begin(), labels.end());
+  std::sort(label_scratch_.begin(), label_scratch_.end(), [](const SampleLabel& a, const SampleLabel& b) {
     return std::tie(a.key, a.str, a.num, a.num_unit) < std::tie(b.key, b.str, b.num, b.num_unit);
   });
   // Field by field: SampleLabel has padding whose bytes are unspecified.
-  std::string key;
-  key.reserve(labels.size() * 20);
-  for (const SampleLabel& l : labels) {
+  std::string& key = label_key_scratch_;
+  key.clear();
+  for (const SampleLabel& l : label_scratch_) {
     key.append(reinterpret_cast<const char*>(&l.key), sizeof(l.key));
     key.append(reinterpret_cast<const char*>(&l.str), sizeof(l.str));
     key.append(reinterpret_cast<const char*>(&l.num), sizeof(l.num));
     key.append(reinterpret_cast<const char*>(&l.num_unit), sizeof(l.num_unit));
   }
-  auto [it, inserted] = label_set_index_.try_emplace(std::move(key), label_sets.size());
-  if (inserted) label_sets.push_back(std::move(labels));
-  return it->second;
+  if (auto it = label_set_index_.find(absl::string_view(key.data(), key.size())); it != label_set_index_.end()) {
+    return it->second;
+  }
+  const auto id = static_cast<uint32_t>(label_sets.size());
+  label_set_index_.emplace(key, id);
+  label_sets.push_back(label_scratch_);
+  return id;
 }
 
 int64_t Profile::Total(size_t type_index) const {

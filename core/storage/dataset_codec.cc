@@ -142,17 +142,19 @@ EncodedDataset EncodeDataset(const Dataset& d) {
     uint64_t count = 0;
     for (const ProfileRow& row : d.profiles) count += row.num_samples;
     w.Varint(count);
-    std::vector<uint32_t> sample_order;
+    // Sorted as (stack << 32 | index) integers: no indirection in the compares.
+    std::vector<uint64_t> keys;
     std::vector<std::vector<uint32_t>> row_orders;
     row_orders.reserve(order.size());
     for (uint32_t i : order) {
       const ProfileRow& row = d.profiles[i];
-      sample_order.resize(row.num_samples);
-      std::iota(sample_order.begin(), sample_order.end(), 0);
-      std::sort(sample_order.begin(), sample_order.end(), [&](uint32_t a, uint32_t b) {
-        return d.sample_stacks[row.first_sample + a] < d.sample_stacks[row.first_sample + b];
-      });
-      row_orders.push_back(sample_order);
+      keys.resize(row.num_samples);
+      for (uint32_t j = 0; j < row.num_samples; ++j) {
+        keys[j] = uint64_t{d.sample_stacks[row.first_sample + j]} << 32 | j;
+      }
+      std::sort(keys.begin(), keys.end());
+      std::vector<uint32_t>& sample_order = row_orders.emplace_back(row.num_samples);
+      for (uint32_t j = 0; j < row.num_samples; ++j) sample_order[j] = static_cast<uint32_t>(keys[j]);
     }
     for (size_t r = 0; r < order.size(); ++r) {
       const ProfileRow& row = d.profiles[order[r]];

@@ -14,6 +14,7 @@
 #define KILN_MODEL_PROFILE_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <utility>
@@ -55,7 +56,10 @@ class Profile {
   // Appends a sample. |values| must have num_types() entries.
   void AddSample(StackId stack, std::span<const int64_t> values, uint32_t label_set = 0);
   // Interns a sample label set (order-insensitive) and returns its id.
-  uint32_t InternLabelSet(std::vector<SampleLabel> labels);
+  uint32_t InternLabelSet(std::span<const SampleLabel> labels);
+  uint32_t InternLabelSet(std::initializer_list<SampleLabel> labels) {
+    return InternLabelSet(std::span<const SampleLabel>(labels.begin(), labels.size()));
+  }
 
   // Sum of values of sample type |type_index| over all samples.
   int64_t Total(size_t type_index) const;
@@ -94,6 +98,10 @@ class Profile {
 
  private:
   absl::flat_hash_map<std::string, uint32_t> label_set_index_;
+  // Scratch for InternLabelSet, kept so that a set seen before (most
+  // samples' sets) costs no allocation.
+  std::vector<SampleLabel> label_scratch_;
+  std::string label_key_scratch_;
 };
 
 }  // namespace kiln
