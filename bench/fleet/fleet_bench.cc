@@ -221,9 +221,17 @@ int Run(const Options& o) {
   }
 
   Report report;
-  report.Info("fleet", absl::StrCat(profiles, " profiles (", o.services, " services x ", o.pods, " pods x ", o.interval_s,
-                                    " s x ", o.hours, " h; day-api ", o.day_pods, " pods x 24 h; week-api 1 pod x 7 d), ",
-                                    input_bytes / 1000000, " MB gzipped pprof"));
+  std::string shape = absl::StrCat(o.services, " services x ", o.pods, " pods x ", o.interval_s, " s x ", o.hours, " h");
+  if (o.day_pods > 0) absl::StrAppend(&shape, "; day-api ", o.day_pods, " pods x 24 h");
+  if (o.week_interval_s > 0) absl::StrAppend(&shape, "; week-api 1 pod every ", o.week_interval_s, " s x 7 d");
+  report.Info("fleet", absl::StrCat(profiles, " profiles (", shape, "), ", input_bytes / 1000000, " MB gzipped pprof"));
+  {
+    std::vector<std::string> levels;
+    for (size_t i = 0; i < bases.size(); ++i) {
+      levels.push_back(absl::StrCat(generator->BaseName(static_cast<int>(i)), " ", generator->GzipLevel(static_cast<int>(i))));
+    }
+    report.Info("gzip level per base (as dense as its own client wrote it)", absl::StrJoin(levels, ", "));
+  }
   report.Add("ingest, MB/s of compressed input per core", absl::StrFormat("%.1f (%.1f s CPU, %.1f s wall, %d clients)", ingest_mb_per_core, ingest_cpu, ingest_wall, o.clients),
              ">= 24 (3x Pyroscope's 8)", ingest_mb_per_core >= 24);
   report.Info("segments written", absl::StrCat(segments));

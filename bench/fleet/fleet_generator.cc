@@ -19,12 +19,22 @@ absl::StatusOr<FleetGenerator> FleetGenerator::Create(const std::vector<std::str
     std::stringstream buf;
     buf << in.rdbuf();
     std::string data = buf.str();
+    Base base;
     if (IsGzip(data)) {
       auto plain = Gunzip(data, size_t{1} << 30);
       if (!plain.ok()) return plain.status();
+      // Compress as this profile's own client did: the fastest level that is
+      // at least as dense as the file it wrote (Go's runtime/pprof writes
+      // with BestSpeed), so input bytes are what real agents send.
+      base.gzip_level = 12;
+      for (int level = 1; level <= 12; ++level) {
+        if (Gzip(*plain, level).size() <= data.size()) {
+          base.gzip_level = level;
+          break;
+        }
+      }
       data = *std::move(plain);
     }
-    Base base;
     base.name = path.substr(path.rfind('/') + 1);
     if (!base.profile.ParseFromString(data)) return absl::InvalidArgumentError(absl::StrCat(path, ": not a pprof"));
     g.bases_.push_back(std::move(base));
@@ -34,6 +44,8 @@ absl::StatusOr<FleetGenerator> FleetGenerator::Create(const std::vector<std::str
 }
 
 const std::string& FleetGenerator::BaseName(int service) const { return bases_[service % bases_.size()].name; }
+
+int FleetGenerator::GzipLevel(int service) const { return bases_[service % bases_.size()].gzip_level; }
 
 const perftools::profiles::Profile& FleetGenerator::Variant(int service, int version) {
   if (variants_.size() <= static_cast<size_t>(service)) variants_.resize(service + 1);
@@ -90,7 +102,7 @@ std::string FleetGenerator::Generate(int service, int version, int64_t time_nano
   }
   samples->DeleteSubrange(kept, samples->size() - kept);
   p.set_time_nanos(time_nanos);
-  return Gzip(p.SerializeAsString(), 6);
+  return Gzip(p.SerializeAsString(), bases_[service % bases_.size()].gzip_level);
 }
 
 }  // namespace kiln::bench

@@ -2,7 +2,9 @@
 // profile, its symbols renamed per service so no two services share code),
 // pods, versions (a deploy renames a tenth of the functions) and per-profile
 // variation (sample values scaled, a fifth of the samples dropped), encoded
-// as gzipped pprof the way SDKs send it.
+// as gzipped pprof the way SDKs send it: each at the fastest gzip level that
+// is at least as dense as its base file as its own client wrote it (Go's
+// runtime/pprof gzips at BestSpeed), level 6 for bases stored uncompressed.
 #ifndef KILN_BENCH_FLEET_FLEET_GENERATOR_H_
 #define KILN_BENCH_FLEET_FLEET_GENERATOR_H_
 
@@ -28,10 +30,13 @@ class FleetGenerator {
   // that symbol deduplication can save.
   uint64_t SymbolBytes(int service, int version);
   const std::string& BaseName(int service) const;
+  // The gzip level Generate uses for |service| (see above).
+  int GzipLevel(int service) const;
 
  private:
   struct Base {
     std::string name;
+    int gzip_level = 6;
     perftools::profiles::Profile profile;
   };
   // The renamed base of (service, version), built once.

@@ -44,18 +44,34 @@ bool DatasetBuilder::AddProfile(uint32_t series, int64_t time_nanos, int64_t dur
   row.duration_nanos = duration_nanos;
   row.id = id;
   row.first_sample = dataset_.sample_stacks.size();
-  sample_slot_.clear();
+  // Stamps run 1 .. 2^32-1 (0 marks a slot never set); when they wrap to 1,
+  // old stamps could alias, so the slots are cleared then.
+  const auto stamp = static_cast<uint32_t>(dataset_.profiles.size() % 0xffffffffu + 1);
+  if (stamp == 1) stack_slot_.assign(stack_slot_.size(), StackSlot{});
+  if (stack_slot_.size() < dataset_.stacks.size()) stack_slot_.resize(dataset_.stacks.size());
+  annotated_slot_.clear();
   for (size_t i = 0; i < stacks.size(); ++i) {
     if (values[i] == 0) continue;
     const uint32_t annotation = annotations.empty() ? 0 : annotations[i];
-    const uint64_t key = static_cast<uint64_t>(stacks[i]) << 32 | annotation;
-    auto [slot, inserted] = sample_slot_.try_emplace(key, dataset_.sample_stacks.size());
+    const auto next = static_cast<uint32_t>(dataset_.sample_stacks.size() - row.first_sample);
+    uint32_t slot;
+    bool inserted;
+    if (annotation == 0 && stacks[i] < stack_slot_.size()) {
+      StackSlot& s = stack_slot_[stacks[i]];
+      inserted = s.row != stamp;
+      if (inserted) s = {stamp, next};
+      slot = s.slot;
+    } else {
+      auto [it, added] = annotated_slot_.try_emplace(uint64_t{stacks[i]} << 32 | annotation, next);
+      inserted = added;
+      slot = it->second;
+    }
     if (inserted) {
       dataset_.sample_stacks.push_back(stacks[i]);
       dataset_.sample_values.push_back(values[i]);
       dataset_.sample_annotations.push_back(annotation);
     } else {
-      dataset_.sample_values[slot->second] += values[i];
+      dataset_.sample_values[row.first_sample + slot] += values[i];
     }
     row.total += values[i];
   }
@@ -67,7 +83,7 @@ bool DatasetBuilder::AddProfile(uint32_t series, int64_t time_nanos, int64_t dur
 size_t DatasetBuilder::ApproximateBytes() const {
   const Dataset& d = dataset_;
   return d.sample_stacks.size() * 16 + d.profiles.size() * sizeof(ProfileRow) +
-         d.stacks.size() * 8 + d.symbols.num_locations() * 24 + d.symbols.num_functions() * 24 +
+         d.stacks.size() * 24 + d.symbols.num_locations() * 24 + d.symbols.num_functions() * 24 +
          d.symbols.strings().size() * 32 + d.series.size() * 128;
 }
 

@@ -3,9 +3,16 @@
 #include <algorithm>
 #include <cstring>
 
+#include "absl/hash/hash.h"
+#include "absl/strings/string_view.h"
+
 namespace kiln {
 
 StringTable::StringTable() { Intern(""); }
+
+size_t StringTable::Hash::operator()(std::string_view s) const {
+  return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
+}
 
 std::string_view StringTable::Store(std::string_view s) {
   constexpr size_t kChunk = 64 << 10;

@@ -54,8 +54,15 @@ class DatasetBuilder {
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> series_by_fingerprint_;
   absl::flat_hash_map<SampleAnnotation, uint32_t, AnnotationHash> annotation_index_;
   absl::flat_hash_set<RowKey> rows_;
-  // Scratch for summing duplicate stacks of one profile.
-  absl::flat_hash_map<uint64_t, size_t> sample_slot_;
+  // Scratch for summing duplicate stacks of one profile. Samples without an
+  // annotation (nearly all) use an array indexed by stack id, stamped with
+  // the row it belongs to so that it is never cleared; the rest a map.
+  struct StackSlot {
+    uint32_t row = 0;   // the stamp of the row that set |slot| (see AddProfile)
+    uint32_t slot = 0;  // the sample's index within that row
+  };
+  std::vector<StackSlot> stack_slot_;
+  absl::flat_hash_map<uint64_t, uint32_t> annotated_slot_;
 };
 
 }  // namespace kiln::storage

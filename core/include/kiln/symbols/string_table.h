@@ -45,7 +45,12 @@ class StringTable {
   std::vector<std::string_view> strings_;
   std::vector<std::unique_ptr<char[]>> chunks_;
   size_t chunk_used_ = 0, chunk_size_ = 0;
-  absl::flat_hash_map<std::string_view, StringId> index_;
+  // absl's string hash: std::hash<std::string_view> (what absl falls back
+  // to for std::string_view here) costs twice as much on symbol names.
+  struct Hash {
+    size_t operator()(std::string_view s) const;
+  };
+  absl::flat_hash_map<std::string_view, StringId, Hash> index_;
   size_t bytes_ = 0;
 };
 
