@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "fmt/format.h"
@@ -30,7 +31,7 @@ class IdMap {
     }
   }
   // kMissing when |pprof_id| was never defined.
-  uint32_t Get(uint64_t pprof_id) const {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE uint32_t Get(uint64_t pprof_id) const {
     return pprof_id < dense_.size() ? dense_[pprof_id] : GetSparse(pprof_id);  // small: inlined per frame
   }
   bool Has(uint64_t pprof_id) const { return Get(pprof_id) != kMissing; }
@@ -342,11 +343,13 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
   }
 
   IdMap locations;
-  std::vector<Line> lines;
+  std::vector<Line> lines, read_lines;
+  std::vector<uint64_t> line_function_ids;  // pprof's, resolved once the location's id is known
   for (size_t i = 0; i < p.locations.size(); ++i) {
     uint64_t id = 0, mapping_id = 0, address = 0;
     bool is_folded = false;
-    lines.clear();
+    read_lines.clear();
+    line_function_ids.clear();
     RETURN_IF_ERROR(ReadFields(p.locations[i], "location", [&](uint32_t field, WireType wire, ProtoWireReader& r, absl::Status* nested) {
       if (field == 4 && wire == WireType::kLengthDelimited) {  // Line {function_id, line, column}
         Span line_span;
@@ -365,15 +368,8 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
             }),
             nested);
         if (read != FieldRead::kOk) return read;
-        // Resolved here so that the line keeps its place among the others.
-        const uint32_t fn = functions.Get(function_id);
-        if (fn == IdMap::kMissing) {
-          out->stats.Note(ImportStat::invalid_references,
-                          fmt::format("location {}: function id {} does not exist", id, function_id));
-        } else {
-          line.function_id = fn;
-          lines.push_back(line);
-        }
+        read_lines.push_back(line);
+        line_function_ids.push_back(function_id);
         return FieldRead::kOk;
       }
       if (wire != WireType::kVarint || field > 5 || field == 4) return FieldRead::kUnknown;
@@ -387,6 +383,17 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
     }));
     if (id == 0) return absl::InvalidArgumentError(fmt::format("location[{}]: id is 0", i));
     if (locations.Has(id)) return absl::InvalidArgumentError(fmt::format("location[{}]: duplicate id {}", i, id));
+    lines.clear();
+    for (size_t j = 0; j < read_lines.size(); ++j) {
+      const uint32_t fn = functions.Get(line_function_ids[j]);
+      if (fn == IdMap::kMissing) {
+        out->stats.Note(ImportStat::invalid_references,
+                        fmt::format("location {}: function id {} does not exist", id, line_function_ids[j]));
+        continue;
+      }
+      lines.push_back(read_lines[j]);
+      lines.back().function_id = fn;
+    }
     MappingId mapping = 0;
     if (mapping_id != 0) {
       mapping = mappings.Get(mapping_id);

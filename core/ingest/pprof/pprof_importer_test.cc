@@ -275,6 +275,22 @@ TEST(PprofImporterTest, DecodesEveryLegalWireEncodingAlike) {
   EXPECT_TRUE(reordered->stats.Empty()) << reordered->stats.ToString();
 }
 
+TEST(PprofImporterTest, ALineBeforeItsLocationsIdStillNamesTheLocation) {
+  // Fields may come in any order: a bad function reference read before the
+  // location's id must still be reported against that id.
+  pb::Profile p = SmallProfile();
+  p.clear_location();
+  std::string bytes = p.SerializeAsString();
+  const std::string line = WireWriter().Varint(1, 42).Varint(2, 7).Take();  // function 42 does not exist
+  bytes += WireWriter().Bytes(4, WireWriter().Bytes(4, line).Varint(1, 1).Take()).Take();
+  bytes += WireWriter().Bytes(4, WireWriter().Varint(1, 2).Bytes(4, WireWriter().Varint(1, 2).Take()).Take()).Take();
+  auto got = ParsePprof(bytes);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_NE(got->stats.ToString().find("location 1: function id 42 does not exist"), std::string::npos)
+      << got->stats.ToString();
+  EXPECT_EQ(got->num_samples(), 2u);
+}
+
 TEST(PprofImporterTest, InvalidUtf8NamesAreKeptAndCounted) {
   pb::Profile p = SmallProfile();
   p.set_string_table(6, "fib\xff\xfe");
