@@ -428,11 +428,16 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
   out->sample_values.reserve(p.samples.size() * k);
   out->sample_label_sets.reserve(p.samples.size());
   std::vector<int64_t> values;
-  struct RawLabel {
+  struct RawLabel {  // four int64s, no padding: its bytes are a key
     int64_t key = 0, str = 0, num = 0, num_unit = 0;
   };
+  static_assert(sizeof(RawLabel) == 4 * sizeof(int64_t));
   std::vector<RawLabel> raw_labels;
   std::vector<SampleLabel> labels;
+  // Label sets as written (their raw string indexes), resolved and interned
+  // once each: profiles with labels repeat a few sets over every sample.
+  absl::flat_hash_map<std::string, uint32_t> raw_label_sets;
+  std::string raw_key;
   for (size_t i = 0; i < p.samples.size(); ++i) {
     const size_t first = num_frames;
     uint64_t missing_location = 0;
@@ -486,7 +491,13 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
       num_frames = first + options.max_stack_depth;
     }
     uint32_t label_set = 0;
-    if (!raw_labels.empty()) {
+    raw_key.assign(reinterpret_cast<const char*>(raw_labels.data()), raw_labels.size() * sizeof(RawLabel));
+    if (raw_labels.empty()) {
+      // no labels: set 0
+    } else if (auto known = raw_label_sets.find(absl::string_view(raw_key.data(), raw_key.size()));
+               known != raw_label_sets.end()) {
+      label_set = known->second;
+    } else {
       labels.clear();
       const auto index = static_cast<int64_t>(i);
       for (size_t j = 0; j < raw_labels.size(); ++j) {
@@ -500,6 +511,7 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
         labels.push_back(ours);
       }
       label_set = out->InternLabelSet(labels);
+      raw_label_sets.emplace(raw_key, label_set);
     }
     out->sample_values.insert(out->sample_values.end(), values.begin(), values.end());
     out->sample_label_sets.push_back(label_set);
