@@ -22,6 +22,14 @@ TEST(Utf8Test, RefusesMalformedSequences) {
   EXPECT_FALSE(IsValidUtf8("\x80"));              // a lone continuation byte
 }
 
+TEST(Utf8Test, FindsTheFirstBadSequenceAndMeasuresGoodOnes) {
+  EXPECT_EQ(FindInvalidUtf8("abc"), std::string_view::npos);
+  EXPECT_EQ(FindInvalidUtf8("abcdefghij\xC3\xA9xyz\xFFtail"), 15u);  // 10 + 2 + 3
+  EXPECT_EQ(Utf8SequenceLength("\xF0\x9F\x98\x80", 0), 4u);
+  EXPECT_EQ(Utf8SequenceLength("a\xC3\xA9", 1), 2u);
+  EXPECT_EQ(Utf8SequenceLength("\xE2\x82", 0), 0u);  // truncated
+}
+
 TEST(Utf8Test, FindsABadByteAtEveryPositionOfLongAsciiRuns) {
   // The eight-byte ASCII fast path must not step over a bad byte at any
   // alignment, nor over one in the tail shorter than a word.
@@ -30,6 +38,7 @@ TEST(Utf8Test, FindsABadByteAtEveryPositionOfLongAsciiRuns) {
       std::string s(len, 'a');
       s[bad] = '\xFF';
       EXPECT_FALSE(IsValidUtf8(s)) << "len " << len << " bad at " << bad;
+      EXPECT_EQ(FindInvalidUtf8(s), bad) << "len " << len;
     }
     EXPECT_TRUE(IsValidUtf8(std::string(len, 'a')));
   }

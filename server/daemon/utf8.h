@@ -9,14 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include "kiln/base/utf8.h"  // FindInvalidUtf8
+
 namespace google::protobuf {
 class Message;
 }
 
 namespace kiln::server {
-
-// Byte offset of the first invalid UTF-8 sequence in |s|, or npos.
-size_t FindInvalidUtf8(std::string_view s);
 
 // Replaces each invalid sequence of |*s| with U+FFFD; false when |*s| was
 // already valid (and is unchanged).
