@@ -1,7 +1,6 @@
 #include "kiln/ingest/otlp_importer.h"
 
 #include <google/protobuf/arena.h>
-#include <google/protobuf/io/coded_stream.h>
 
 #include <map>
 #include <string>
@@ -9,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "fmt/format.h"
 #include "kiln/base/fmt_absl.h"
+#include "kiln/base/proto_wire_reader.h"
 #include "opentelemetry/proto/collector/profiles/v1development/profiles_service.pb.h"
 
 namespace kiln {
@@ -23,37 +23,33 @@ using Request = opentelemetry::proto::collector::profiles::v1development::Export
 // ProfilesDictionary. pprof's top-level fields 1 and 2 hold ValueType and
 // Sample, whose fields are varints; that is how the two are told apart.
 bool AllFieldsLengthDelimited(std::string_view data, int max_field, int* fields_seen) {
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(data.data()),
-                                            static_cast<int>(data.size()));
+  ProtoWireReader in(data);
   int seen = 0;
-  while (true) {
-    const uint32_t tag = in.ReadTag();
-    if (tag == 0) break;
-    const int field = static_cast<int>(tag >> 3);
-    if ((tag & 7) != 2 || field < 1 || field > max_field) return false;
-    uint32_t length;
-    if (!in.ReadVarint32(&length) || !in.Skip(static_cast<int>(length))) return false;
+  while (!in.done()) {
+    uint32_t field;
+    WireType wire;
+    std::string_view payload;
+    if (!in.ReadTag(&field, &wire) || wire != WireType::kLengthDelimited || static_cast<int>(field) > max_field ||
+        !in.ReadLengthDelimited(&payload)) {
+      return false;
+    }
     ++seen;
   }
-  if (!in.ConsumedEntireMessage() && in.CurrentPosition() != static_cast<int>(data.size())) return false;
   *fields_seen = seen;
   return true;
 }
 
-// Returns the payloads of top-level field |field| (at most |limit|).
+// Returns the payloads of top-level field |field| (at most |limit|), up to
+// the first field that is not length-delimited or is malformed.
 std::vector<std::string_view> FieldPayloads(std::string_view data, int field, int limit) {
   std::vector<std::string_view> out;
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(data.data()),
-                                            static_cast<int>(data.size()));
-  while (static_cast<int>(out.size()) < limit) {
-    const uint32_t tag = in.ReadTag();
-    if (tag == 0 || (tag & 7) != 2) break;
-    uint32_t length;
-    if (!in.ReadVarint32(&length)) break;
-    const int pos = in.CurrentPosition();
-    if (length > data.size() - pos) break;
-    if (static_cast<int>(tag >> 3) == field) out.push_back(data.substr(pos, length));
-    if (!in.Skip(static_cast<int>(length))) break;
+  ProtoWireReader in(data);
+  while (static_cast<int>(out.size()) < limit && !in.done()) {
+    uint32_t f;
+    WireType wire;
+    std::string_view payload;
+    if (!in.ReadTag(&f, &wire) || wire != WireType::kLengthDelimited || !in.ReadLengthDelimited(&payload)) break;
+    if (static_cast<int>(f) == field) out.push_back(payload);
   }
   return out;
 }
