@@ -58,76 +58,67 @@ function relClose(got, want, where) {
   assert.ok(ok, `${where}: got ${got}, want ${want}`);
 }
 
-// Pyroscope's flame graph (levels of [x delta, total, self, name]) as
-// path → {value, self}. Nodes of zero total have no extent and are skipped.
-function flamebearerPaths(fg) {
+// Pyroscope's flame graph levels as path -> node. A plain flame graph's
+// node is [x delta, total, self, name] (|sides| 1); a diff's is [xL,
+// totalL, selfL, xR, totalR, selfR, name] (|sides| 2), x delta-encoded per
+// side. A node's parent is the node above that spans its x on a side where
+// it has a value; nodes are in x order on every side, so one cursor per
+// side finds them. Nodes of zero total on every side have no extent and
+// are skipped.
+function flamebearerNodes(fg, sides, what) {
+  const stride = 3 * sides + 1;
   const names = fg.names;
   const out = new Map();
   let above = [];
   (fg.levels || []).forEach((level, depth) => {
     const v = (level.values || []).map(Number);
     const nodes = [];
-    let x = 0;
-    for (let i = 0; i < v.length; i += 4) {
-      x += v[i];
-      nodes.push({ x, total: v[i + 1], self: v[i + 2], name: names[v[i + 3]] });
-      x += v[i + 1];
-    }
-    let p = 0;
-    for (const n of nodes) {
-      if (n.total === 0) continue;
-      if (depth === 0) {
-        n.names = [];
-      } else {
-        while (p < above.length && !(above[p].x <= n.x && n.x < above[p].x + above[p].total)) p++;
-        if (p === above.length) throw new Error(`flame graph level ${depth}: node ${n.name} at x=${n.x} has no parent`);
-        n.names = [...above[p].names, n.name];
-      }
-      const key = n.names.join(SEP);
-      if (out.has(key)) throw new Error(`server flame graph has two nodes for ${n.names.join(';')}`);
-      out.set(key, { value: n.total, self: n.self });
-    }
-    above = nodes.filter((n) => n.total > 0);
-  });
-  return out;
-}
-
-// Pyroscope's diff flame graph (levels of [xL, totalL, selfL, xR, totalR,
-// selfR, name], x delta-encoded per side) as path → {value, self,
-// valueRight, selfRight}.
-function flamebearerDiffPaths(fg) {
-  const names = fg.names;
-  const out = new Map();
-  let above = [];
-  (fg.levels || []).forEach((level, depth) => {
-    const v = (level.values || []).map(Number);
-    const nodes = [];
-    const x = [0, 0];
-    for (let i = 0; i < v.length; i += 7) {
-      const n = { x: [0, 0], total: [v[i + 1], v[i + 4]], self: [v[i + 2], v[i + 5]], name: names[v[i + 6]] };
-      for (const s of [0, 1]) {
+    const x = new Array(sides).fill(0);
+    for (let i = 0; i < v.length; i += stride) {
+      const n = { x: [], total: [], self: [], name: names[v[i + stride - 1]] };
+      for (let s = 0; s < sides; s++) {
         x[s] += v[i + 3 * s];
-        n.x[s] = x[s];
+        n.x.push(x[s]);
+        n.total.push(v[i + 3 * s + 1]);
+        n.self.push(v[i + 3 * s + 2]);
         x[s] += n.total[s];
       }
       nodes.push(n);
     }
+    const cursor = new Array(sides).fill(0);
     for (const n of nodes) {
-      if (n.total[0] + n.total[1] === 0) continue;
+      if (n.total.every((t) => t === 0)) continue;
       if (depth === 0) {
         n.names = [];
       } else {
         const s = n.total[0] > 0 ? 0 : 1;
-        const parent = above.find((p) => p.x[s] <= n.x[s] && n.x[s] < p.x[s] + p.total[s]);
-        if (!parent) throw new Error(`diff flame graph level ${depth}: node ${n.name} has no parent`);
-        n.names = [...parent.names, n.name];
+        const spans = (p) => p.x[s] <= n.x[s] && n.x[s] < p.x[s] + p.total[s];
+        while (cursor[s] < above.length && !spans(above[cursor[s]])) cursor[s]++;
+        if (cursor[s] === above.length) throw new Error(`${what} level ${depth}: node ${n.name} at x=${n.x[s]} has no parent`);
+        n.names = [...above[cursor[s]].names, n.name];
       }
       const key = n.names.join(SEP);
-      if (out.has(key)) throw new Error(`server diff flame graph has two nodes for ${n.names.join(';')}`);
-      out.set(key, { value: n.total[0], self: n.self[0], valueRight: n.total[1], selfRight: n.self[1] });
+      if (out.has(key)) throw new Error(`server ${what} has two nodes for ${n.names.join(';')}`);
+      out.set(key, n);
     }
-    above = nodes.filter((n) => n.total[0] + n.total[1] > 0);
+    above = nodes.filter((n) => n.total.some((t) => t > 0));
   });
+  return out;
+}
+
+// A flame graph as path -> {value, self}.
+function flamebearerPaths(fg) {
+  const out = new Map();
+  for (const [k, n] of flamebearerNodes(fg, 1, 'flame graph')) out.set(k, { value: n.total[0], self: n.self[0] });
+  return out;
+}
+
+// A diff flame graph as path -> {value, self, valueRight, selfRight}.
+function flamebearerDiffPaths(fg) {
+  const out = new Map();
+  for (const [k, n] of flamebearerNodes(fg, 2, 'diff flame graph')) {
+    out.set(k, { value: n.total[0], self: n.self[0], valueRight: n.total[1], selfRight: n.self[1] });
+  }
   return out;
 }
 
