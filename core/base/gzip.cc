@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "fmt/format.h"
+#include "kiln/base/status_macros.h"
 
 namespace kiln {
 namespace {
@@ -44,10 +45,17 @@ bool IsGzip(std::string_view data) {
 }
 
 absl::StatusOr<std::string> Gunzip(std::string_view data, size_t max_output) {
+  std::string out;
+  RETURN_IF_ERROR(GunzipInto(data, max_output, &out));
+  return out;
+}
+
+absl::Status GunzipInto(std::string_view data, size_t max_output, std::string* out_string) {
   // One decompressor per thread: allocation is a measurable share of small bodies.
   thread_local std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> decompressor(
       libdeflate_alloc_decompressor());
-  std::string out;
+  std::string& out = *out_string;
+  out.clear();
   size_t in_pos = 0;
   size_t capacity = std::min(SizeHint(data), max_output);
   int member = 0;
@@ -92,7 +100,7 @@ absl::StatusOr<std::string> Gunzip(std::string_view data, size_t max_output) {
     ++member;
     capacity = std::max<size_t>(4096, std::min(capacity, max_output - out.size()));
   }
-  return out;
+  return absl::OkStatus();
 }
 
 std::string Gzip(std::string_view data, int level) {

@@ -7,16 +7,21 @@
 namespace kiln {
 
 LabelSet::LabelSet(std::vector<Pair> pairs) {
-  std::stable_sort(pairs.begin(), pairs.end(),
-                   [](const Pair& a, const Pair& b) { return a.first < b.first; });
-  for (auto& p : pairs) {
-    if (!pairs_.empty() && pairs_.back().first == p.first) {
-      pairs_.back().second = std::move(p.second);
+  auto by_name = [](const Pair& a, const Pair& b) { return a.first < b.first; };
+  if (!std::is_sorted(pairs.begin(), pairs.end(), by_name)) std::stable_sort(pairs.begin(), pairs.end(), by_name);
+  // In place: for a repeated name the last value wins.
+  size_t kept = 0;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (kept > 0 && pairs[kept - 1].first == pairs[i].first) {
+      pairs[kept - 1].second = std::move(pairs[i].second);
     } else {
-      pairs_.push_back(std::move(p));
+      if (kept != i) pairs[kept] = std::move(pairs[i]);
+      ++kept;
     }
   }
-  std::erase_if(pairs_, [](const Pair& p) { return p.second.empty(); });
+  pairs.resize(kept);
+  std::erase_if(pairs, [](const Pair& p) { return p.second.empty(); });
+  pairs_ = std::move(pairs);
 }
 
 std::string_view LabelSet::Get(std::string_view name) const {

@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "core/storage/high_word_sort.h"
 #include "core/storage/varint_coding.h"
 
 namespace kiln::storage {
@@ -142,17 +143,18 @@ EncodedDataset EncodeDataset(const Dataset& d) {
     uint64_t count = 0;
     for (const ProfileRow& row : d.profiles) count += row.num_samples;
     w.Varint(count);
-    // Sorted as (stack << 32 | index) integers: no indirection in the compares.
-    std::vector<uint64_t> keys;
+    // Sorted as (stack << 32 | index) integers, by a radix sort on the stack.
+    std::vector<uint64_t> keys, scratch;
     std::vector<std::vector<uint32_t>> row_orders;
     row_orders.reserve(order.size());
+    const auto max_stack = static_cast<uint32_t>(d.stacks.size());
     for (uint32_t i : order) {
       const ProfileRow& row = d.profiles[i];
       keys.resize(row.num_samples);
       for (uint32_t j = 0; j < row.num_samples; ++j) {
         keys[j] = uint64_t{d.sample_stacks[row.first_sample + j]} << 32 | j;
       }
-      std::sort(keys.begin(), keys.end());
+      StableSortByHighWord(keys, max_stack, scratch);
       std::vector<uint32_t>& sample_order = row_orders.emplace_back(row.num_samples);
       for (uint32_t j = 0; j < row.num_samples; ++j) sample_order[j] = static_cast<uint32_t>(keys[j]);
     }

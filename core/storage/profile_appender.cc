@@ -1,6 +1,7 @@
 #include "kiln/storage/profile_appender.h"
 
-#include <map>
+#include <algorithm>
+#include <iterator>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -97,43 +98,62 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
         label_sets[i].series_pairs.emplace_back(std::string(key), std::string(value));
       }
     }
+    std::stable_sort(label_sets[i].series_pairs.begin(), label_sets[i].series_pairs.end(),
+                     [](const LabelSet::Pair& a, const LabelSet::Pair& b) { return a.first < b.first; });
   }
 
   // Series labels per (sample type, label set), validated before any write.
+  // Most label sets add no series labels (only annotations, or nothing), so
+  // they share their type's series: series[t][0] is the type's own labels
+  // and series_index[t][i] says which entry label set i uses.
   std::vector<LabelSet::Pair> base = in.labels.pairs();
   for (const auto& [k, v] : p.labels) {
     if (!in.labels.Has(k)) base.emplace_back(k, v);
   }
   std::vector<std::vector<LabelSet>> series(p.num_types());
+  std::vector<std::vector<uint32_t>> series_index(p.num_types(), std::vector<uint32_t>(label_sets.size(), 0));
   for (size_t t = 0; t < p.num_types(); ++t) {
     const ValueType& vt = p.sample_types[t];
     const std::string name = !p.name.empty() ? p.name : GuessProfileName(vt.type, p.period_type.type);
     // An unknown period stays empty, as Pyroscope keeps it
     // (`off_cpu:off_cpu:nanoseconds::`).
     ProfileTypeId type{name, vt.type, vt.unit, p.period_type.type, p.period_type.unit};
-    std::vector<LabelSet::Pair> pairs = base;
-    pairs.emplace_back("__profile_type__", type.ToString());
+    // In name order, and before the client's (lower-case) names: LabelSet
+    // then finds the pairs sorted and skips its sort.
+    std::vector<LabelSet::Pair> pairs;
+    pairs.reserve(base.size() + 6);
     pairs.emplace_back("__name__", name);
-    pairs.emplace_back("__type__", vt.type);
-    pairs.emplace_back("__unit__", vt.unit);
     if (!type.period_type.empty()) pairs.emplace_back("__period_type__", type.period_type);
     if (!type.period_unit.empty()) pairs.emplace_back("__period_unit__", type.period_unit);
-    for (const LabelSetInfo& info : label_sets) {
-      std::vector<LabelSet::Pair> all = pairs;
-      all.insert(all.end(), info.series_pairs.begin(), info.series_pairs.end());
+    pairs.emplace_back("__profile_type__", type.ToString());
+    pairs.emplace_back("__type__", vt.type);
+    pairs.emplace_back("__unit__", vt.unit);
+    pairs.insert(pairs.end(), base.begin(), base.end());
+    LabelSet typed(std::move(pairs));
+    if (auto s = ValidateSeriesLabels(typed, limits); !s.ok()) return s;
+    series[t].push_back(typed);
+    for (size_t i = 0; i < label_sets.size(); ++i) {
+      const LabelSetInfo& info = label_sets[i];
+      if (info.series_pairs.empty()) continue;
+      // Both sorted: merged, a sample label overrides a same-named series label.
+      std::vector<LabelSet::Pair> all;
+      all.reserve(typed.size() + info.series_pairs.size());
+      std::merge(typed.pairs().begin(), typed.pairs().end(), info.series_pairs.begin(), info.series_pairs.end(),
+                 std::back_inserter(all), [](const LabelSet::Pair& a, const LabelSet::Pair& b) { return a.first < b.first; });
       LabelSet labels(std::move(all));
       if (auto s = ValidateSeriesLabels(labels, limits); !s.ok()) return s;
+      series_index[t][i] = static_cast<uint32_t>(series[t].size());
       series[t].push_back(std::move(labels));
     }
   }
   if (admit) {
-    // Only the series that samples actually use.
-    std::vector<bool> used(label_sets.size());
-    for (uint32_t ls : p.sample_label_sets) used[ls] = true;
+    // Only the series that samples actually use, each once.
     for (size_t t = 0; t < p.num_types(); ++t) {
-      for (size_t i = 0; i < label_sets.size(); ++i) {
-        if (!used[i]) continue;
-        if (auto s = admit(series[t][i]); !s.ok()) return s;
+      std::vector<bool> used(series[t].size());
+      for (uint32_t ls : p.sample_label_sets) used[series_index[t][ls]] = true;
+      for (size_t j = 0; j < series[t].size(); ++j) {
+        if (!used[j]) continue;
+        if (auto s = admit(series[t][j]); !s.ok()) return s;
       }
     }
   }
@@ -151,25 +171,39 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
   std::vector<StackId> row_stacks;
   std::vector<int64_t> row_values;
   std::vector<uint32_t> row_annotations;
+  std::vector<uint32_t> local_series(p.num_samples()), by_series(p.num_samples()), ends, series_id, used;
   for (size_t t = 0; t < p.num_types(); ++t) {
-    // Samples grouped by their label set's series (interned once per set).
-    std::vector<uint32_t> series_of_set(label_sets.size(), UINT32_MAX);
-    std::map<uint32_t, std::vector<size_t>> by_series;
+    // Samples grouped by series (a counting sort on the type's local series
+    // index), each series interned once, in the order samples first use it.
+    const size_t n = series[t].size();
+    series_id.assign(n, UINT32_MAX);
+    ends.assign(n + 1, 0);
+    used.clear();
     for (size_t i = 0; i < p.num_samples(); ++i) {
-      uint32_t& id = series_of_set[p.sample_label_sets[i]];
-      if (id == UINT32_MAX) id = builder->InternSeries(series[t][p.sample_label_sets[i]]);
-      by_series[id].push_back(i);
+      const uint32_t j = series_index[t][p.sample_label_sets[i]];
+      if (series_id[j] == UINT32_MAX) {
+        series_id[j] = builder->InternSeries(series[t][j]);
+        used.push_back(j);
+      }
+      local_series[i] = j;
+      ++ends[j + 1];
     }
-    for (const auto& [series_id, samples] : by_series) {
+    for (size_t j = 0; j < n; ++j) ends[j + 1] += ends[j];
+    std::vector<uint32_t> next(ends.begin(), ends.end() - 1);
+    for (size_t i = 0; i < p.num_samples(); ++i) by_series[next[local_series[i]]++] = static_cast<uint32_t>(i);
+    // Rows in series id order.
+    std::sort(used.begin(), used.end(), [&](uint32_t a, uint32_t b) { return series_id[a] < series_id[b]; });
+    for (uint32_t j : used) {
       row_stacks.clear();
       row_values.clear();
       row_annotations.clear();
-      for (size_t i : samples) {
+      for (uint32_t k = ends[j]; k < ends[j + 1]; ++k) {
+        const uint32_t i = by_series[k];
         row_stacks.push_back(stacks[i]);
-        row_values.push_back(p.sample_values[i * p.num_types() + t]);
+        row_values.push_back(p.sample_values[size_t{i} * p.num_types() + t]);
         row_annotations.push_back(annotation_ids[p.sample_label_sets[i]]);
       }
-      if (builder->AddProfile(series_id, time, p.duration_nanos, id, row_stacks, row_values, row_annotations)) {
+      if (builder->AddProfile(series_id[j], time, p.duration_nanos, id, row_stacks, row_values, row_annotations)) {
         ++result.rows;
       } else {
         ++result.duplicates;

@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/base/attributes.h"
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "fmt/format.h"
@@ -35,6 +37,12 @@ class IdMap {
     return pprof_id < dense_.size() ? dense_[pprof_id] : GetSparse(pprof_id);  // small: inlined per frame
   }
   bool Has(uint64_t pprof_id) const { return Get(pprof_id) != kMissing; }
+  // Forgets every id, keeping the memory for the next profile.
+  void Clear() {
+    dense_.clear();
+    sparse_.clear();
+  }
+  size_t capacity_bytes() const { return dense_.capacity() * sizeof(uint32_t); }
   static constexpr uint32_t kMissing = 0xffffffffu;
 
  private:
@@ -132,6 +140,56 @@ struct TopLevel {
   std::vector<int64_t> comments;
   int64_t drop_frames = 0, keep_frames = 0, time_nanos = 0, duration_nanos = 0, period = 0,
           default_sample_type = 0;
+
+  // Empties every field but keeps the vectors' memory.
+  void Clear() {
+    for (auto* v : {&samples, &mappings, &locations, &functions, &strings}) v->clear();
+    sample_types.clear();
+    comments.clear();
+    period_type = {};
+    has_period_type = false;
+    drop_frames = keep_frames = time_nanos = duration_nanos = period = default_sample_type = 0;
+  }
+};
+
+// A sample that passed its checks: its frames in ImportScratch::frames.
+struct Accepted {
+  uint32_t first_frame;
+  uint32_t num_frames;
+};
+
+// A sample's place in the interning order (see Convert's pass 2).
+struct InternOrder {
+  unsigned __int128 key;
+  uint32_t sample;
+};
+
+// What an import needs besides its output, kept per thread for the next
+// import: fresh buffers cost a page fault per 4 KiB touched, which was about
+// a tenth of importing a Go CPU profile. A buffer an outsize profile grew
+// past kKeepBytes is released afterwards.
+struct ImportScratch {
+  std::string inflated;
+  TopLevel top;
+  IdMap mappings, functions, locations;
+  std::vector<LocationId> frames;  // grown, never shrunk: no zeroing per import
+  std::vector<Accepted> accepted;
+  std::vector<InternOrder> order;
+
+  static constexpr size_t kKeepBytes = 32u << 20;
+  void ReleaseOutsize() {
+    auto release = [](auto& v, size_t bytes) {
+      if (bytes > kKeepBytes) std::decay_t<decltype(v)>().swap(v);
+    };
+    release(inflated, inflated.capacity());
+    release(frames, frames.capacity() * sizeof(LocationId));
+    release(accepted, accepted.capacity() * sizeof(Accepted));
+    release(order, order.capacity() * sizeof(InternOrder));
+    release(top.samples, top.samples.capacity() * sizeof(Span));
+    for (IdMap* m : {&mappings, &functions, &locations}) {
+      if (m->capacity_bytes() > kKeepBytes) *m = IdMap();
+    }
+  }
 };
 
 // What a field callback did with a field.
@@ -210,9 +268,9 @@ absl::Status ReadValueType(const Span& span, std::string_view what, RawValueType
   });
 }
 
-absl::StatusOr<TopLevel> ReadTopLevel(std::string_view data) {
-  TopLevel top;
-  RETURN_IF_ERROR(ReadFields({data, 0}, "Profile", [&](uint32_t field, WireType wire, ProtoWireReader& r, absl::Status* nested) {
+absl::Status ReadTopLevel(std::string_view data, TopLevel& top) {
+  top.Clear();
+  return ReadFields({data, 0}, "Profile", [&](uint32_t field, WireType wire, ProtoWireReader& r, absl::Status* nested) {
     if (field == 13) {  // comment: repeated int64, packed or not
       if (wire != WireType::kVarint && wire != WireType::kLengthDelimited) return FieldRead::kUnknown;
       return Result(ForEachVarint(r, wire, [&](uint64_t v) { top.comments.push_back(static_cast<int64_t>(v)); }));
@@ -246,11 +304,11 @@ absl::StatusOr<TopLevel> ReadTopLevel(std::string_view data) {
       default: break;  // an unknown length-delimited field, already read past
     }
     return FieldRead::kOk;
-  }));
-  return top;
+  });
 }
 
-absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* out) {
+absl::Status Convert(const ImportOptions& options, ImportScratch& scratch, Profile* out) {
+  const TopLevel& p = scratch.top;
   if (p.strings.empty()) {
     return absl::InvalidArgumentError("string_table is empty (entry 0 must be \"\")");
   }
@@ -283,7 +341,8 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
     out->comments.push_back(std::move(c));
   }
 
-  IdMap mappings;
+  IdMap& mappings = scratch.mappings;
+  mappings.Clear();
   for (size_t i = 0; i < p.mappings.size(); ++i) {
     uint64_t id = 0;
     int64_t filename = 0, build_id = 0;
@@ -314,7 +373,8 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
     mappings.Put(id, out->symbols.InternMapping(ours));
   }
 
-  IdMap functions;
+  IdMap& functions = scratch.functions;
+  functions.Clear();
   for (size_t i = 0; i < p.functions.size(); ++i) {
     uint64_t id = 0;
     int64_t name = 0, system_name = 0, filename = 0;
@@ -342,7 +402,8 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
     functions.Put(id, out->symbols.InternFunction(ours));
   }
 
-  IdMap locations;
+  IdMap& locations = scratch.locations;
+  locations.Clear();
   std::vector<Line> lines, read_lines;
   std::vector<uint64_t> line_function_ids;  // pprof's, resolved once the location's id is known
   for (size_t i = 0; i < p.locations.size(); ++i) {
@@ -413,17 +474,15 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
   }
   // Pass 1: decode samples, translating their locations (leaf first) into
   // one flat array and their values straight into the profile's column.
-  struct Accepted {
-    uint32_t first_frame;
-    uint32_t num_frames;
-  };
-  std::vector<Accepted> accepted;
+  std::vector<Accepted>& accepted = scratch.accepted;
+  accepted.clear();
   accepted.reserve(p.samples.size());
   // Each location id takes at least a byte: the samples' size bounds the
-  // frames, so they are written without checks (and without zeroing).
+  // frames, so they are written without checks.
   size_t frames_bound = 0;
   for (const Span& s : p.samples) frames_bound += s.bytes.size();
-  std::unique_ptr<LocationId[]> frames(new LocationId[frames_bound]);
+  if (scratch.frames.size() < frames_bound) scratch.frames.resize(frames_bound);
+  LocationId* const frames = scratch.frames.data();
   size_t num_frames = 0;
   out->sample_values.reserve(p.samples.size() * k);
   out->sample_label_sets.reserve(p.samples.size());
@@ -486,8 +545,8 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
     if (num_frames - first > options.max_stack_depth) {
       // Keep the root-most frames: the leaf-first array's tail.
       out->stats.Bump(ImportStat::stacks_truncated);
-      LocationId* begin = frames.get() + first;
-      std::copy(frames.get() + num_frames - options.max_stack_depth, frames.get() + num_frames, begin);
+      LocationId* begin = frames + first;
+      std::copy(frames + num_frames - options.max_stack_depth, frames + num_frames, begin);
       num_frames = first + options.max_stack_depth;
     }
     uint32_t label_set = 0;
@@ -526,14 +585,11 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
   // about a quarter less on the corpus's large profiles.)
   const uint32_t frame_bits = std::bit_width(out->symbols.num_locations());  // ids + 1 fit
   const uint32_t key_frames = 128 / frame_bits;
-  struct Order {
-    unsigned __int128 key;
-    uint32_t sample;
-  };
-  std::vector<Order> order(accepted.size());
+  std::vector<InternOrder>& order = scratch.order;
+  order.resize(accepted.size());
   for (uint32_t i = 0; i < order.size(); ++i) {
     const Accepted& a = accepted[i];
-    const LocationId* root = frames.get() + a.first_frame + a.num_frames;  // one past the root
+    const LocationId* root = frames + a.first_frame + a.num_frames;  // one past the root
     unsigned __int128 key = 0;
     for (uint32_t d = 0; d < key_frames; ++d) {
       key <<= frame_bits;
@@ -541,7 +597,7 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
     }
     order[i] = {key, i};
   }
-  std::sort(order.begin(), order.end(), [](const Order& x, const Order& y) { return x.key < y.key; });
+  std::sort(order.begin(), order.end(), [](const InternOrder& x, const InternOrder& y) { return x.key < y.key; });
   out->stacks.Reserve(num_frames + 1);
   out->sample_stacks.resize(accepted.size());
   StackInterner interner(&out->stacks);
@@ -552,13 +608,13 @@ absl::Status Convert(const TopLevel& p, const ImportOptions& options, Profile* o
   for (size_t i = 0; i < order.size(); ++i) {
     if (i + kPrefetchDistance < order.size()) {
       const Accepted& ahead = accepted[order[i + kPrefetchDistance].sample];
-      const LocationId* root = frames.get() + ahead.first_frame + ahead.num_frames;
+      const LocationId* root = frames + ahead.first_frame + ahead.num_frames;
       __builtin_prefetch(root - 1);
       if (ahead.num_frames > 16) __builtin_prefetch(root - 17);  // the previous cache line
     }
     const Accepted& a = accepted[order[i].sample];
     out->sample_stacks[order[i].sample] =
-        interner.InternLeafFirst(std::span<const LocationId>(frames.get() + a.first_frame, a.num_frames));
+        interner.InternLeafFirst(std::span<const LocationId>(frames + a.first_frame, a.num_frames));
   }
   return absl::OkStatus();
 }
@@ -612,14 +668,15 @@ class PprofImporter final : public Importer {
 }  // namespace
 
 absl::StatusOr<Profile> ParsePprof(std::string_view data, const ImportOptions& options) {
-  std::string inflated;
+  thread_local ImportScratch scratch;
+  absl::Cleanup release = [] { scratch.ReleaseOutsize(); };
   if (IsGzip(data)) {
-    ASSIGN_OR_RETURN(inflated, Gunzip(data, options.max_decompressed_bytes));
-    data = inflated;
+    RETURN_IF_ERROR(GunzipInto(data, options.max_decompressed_bytes, &scratch.inflated));
+    data = scratch.inflated;
   }
-  ASSIGN_OR_RETURN(TopLevel top, ReadTopLevel(data));
+  RETURN_IF_ERROR(ReadTopLevel(data, scratch.top));
   Profile out;
-  RETURN_IF_ERROR(Convert(top, options, &out));
+  RETURN_IF_ERROR(Convert(options, scratch, &out));
   return out;
 }
 

@@ -19,6 +19,10 @@ bool IsGzip(std::string_view data);
 // occur). Fails with InvalidArgument on corrupt input and ResourceExhausted
 // when the output would exceed |max_output| bytes.
 absl::StatusOr<std::string> Gunzip(std::string_view data, size_t max_output);
+// The same into |out| (replacing its contents), reusing its capacity: a
+// caller that inflates body after body keeps one buffer instead of faulting
+// in fresh pages for each. On error |out| holds no meaningful data.
+absl::Status GunzipInto(std::string_view data, size_t max_output, std::string* out);
 
 // Compresses |data| into one gzip member at |level| (1..12, libdeflate).
 std::string Gzip(std::string_view data, int level = 6);
