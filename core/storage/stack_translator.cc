@@ -50,8 +50,11 @@ MappingId StackTranslator::Mapping(MappingId id) {
 LocationId StackTranslator::Location(LocationId id) {
   if (locations_[id] != kUnset) return locations_[id];
   const kiln::Location& loc = from_symbols_.location(id);
-  lines_.assign(from_symbols_.lines(id).begin(), from_symbols_.lines(id).end());
-  for (Line& line : lines_) line.function_id = Function(line.function_id);
+  const std::span<const Line> from_lines = from_symbols_.lines(id);
+  lines_.resize(from_lines.size());
+  for (size_t i = 0; i < from_lines.size(); ++i) {
+    lines_[i] = {Function(from_lines[i].function_id), from_lines[i].line, from_lines[i].column};
+  }
   const LocationId to = to_symbols_->InternLocation(Mapping(loc.mapping_id), loc.address, lines_, loc.is_folded);
   locations_[id] = to;
   return to;
@@ -76,15 +79,19 @@ StackId StackTranslator::Stack(StackId id) {
 }
 
 void StackTranslator::Stacks(std::span<const StackId> from, std::span<StackId> to) {
-  // Mark the nodes the batch needs (its stacks and their ancestors), then
-  // translate them in id order: a node's parent is always done before it.
-  std::vector<uint8_t> needed(from_stacks_.size(), 0);
-  for (StackId s : from) needed[s] = 1;
-  for (size_t id = needed.size(); id-- > 1;) {
-    if (needed[id]) needed[from_stacks_.node(static_cast<StackId>(id)).parent] = 1;
+  // Mark the nodes the batch needs and has not translated yet (its stacks
+  // and their ancestors) as kNeeded in stacks_ itself, then translate them in
+  // id order: a node's parent is always done before it.
+  for (StackId s : from) {
+    if (stacks_[s] == kUnset) stacks_[s] = kNeeded;
   }
-  for (size_t id = 1; id < needed.size(); ++id) {
-    if (!needed[id] || stacks_[id] != kUnset) continue;
+  for (size_t id = stacks_.size(); id-- > 1;) {
+    if (stacks_[id] != kNeeded) continue;
+    uint32_t& parent = stacks_[from_stacks_.node(static_cast<StackId>(id)).parent];
+    if (parent == kUnset) parent = kNeeded;
+  }
+  for (size_t id = 1; id < stacks_.size(); ++id) {
+    if (stacks_[id] != kNeeded) continue;
     const StackTraceTree::Node& n = from_stacks_.node(static_cast<StackId>(id));
     stacks_[id] = to_stacks_->Intern(stacks_[n.parent], Location(n.location));
   }

@@ -39,6 +39,9 @@ class StackTranslator {
   SymbolTable* to_symbols_;
   StackTraceTree* to_stacks_;
   static constexpr uint32_t kUnset = 0xffffffffu;
+  // In stacks_ during Stacks(): to be translated in this batch. Destination
+  // trees never reach 2^32 - 2 nodes (StackTraceTree caps ids below 2^31).
+  static constexpr uint32_t kNeeded = 0xfffffffeu;
   std::vector<uint32_t> strings_, functions_, mappings_, locations_, stacks_;
   std::vector<StackId> pending_;
   std::vector<Line> lines_;
