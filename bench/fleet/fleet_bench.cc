@@ -149,18 +149,19 @@ int Run(const Options& o) {
           const size_t first = next.fetch_add(o.batch);
           if (first >= batch.size()) return;
           const size_t last = std::min(batch.size(), first + o.batch);
-          std::vector<Profile> parsed;
-          parsed.reserve(last - first);
+          // As kiln server does: decoded outside the writer, stacks interned
+          // straight into the segment's datasets.
+          std::vector<std::unique_ptr<DecodedPprof>> decoded;
           std::vector<storage::IngestedProfile> in;
           for (size_t i = first; i < last; ++i) {
-            auto p = ParsePprof(batch[i].bytes);
+            auto p = DecodedPprof::Decode(batch[i].bytes);
             if (!p.ok()) {
               ++errors;
               continue;
             }
-            parsed.push_back(*std::move(p));
+            decoded.push_back(*std::move(p));
+            in.push_back({batch[i].labels, {}, &decoded.back()->header(), decoded.back().get()});
           }
-          for (size_t i = 0, j = first; i < parsed.size(); ++i, ++j) in.push_back({batch[j].labels, {}, &parsed[i]});
           if (!writer.Write("anonymous", in).ok()) ++errors;
         }
       });

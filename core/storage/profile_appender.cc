@@ -159,11 +159,15 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
   }
 
   Dataset& d = builder->dataset();
-  StackTranslator translate(p.symbols, p.stacks, &d.symbols, &d.stacks);
   std::vector<uint32_t> annotation_ids(label_sets.size());
   for (size_t i = 0; i < label_sets.size(); ++i) annotation_ids[i] = builder->InternAnnotation(label_sets[i].annotation);
   std::vector<StackId> stacks(p.num_samples());
-  translate.Stacks(p.sample_stacks, stacks);
+  if (in.pending_stacks != nullptr) {
+    in.pending_stacks->InternInto(d.symbols, d.stacks, stacks);
+  } else {
+    StackTranslator translate(p.symbols, p.stacks, &d.symbols, &d.stacks);
+    translate.Stacks(p.sample_stacks, stacks);
+  }
 
   const ProfileId id = in.id == ProfileId{} ? NewProfileId() : in.id;
   const int64_t time = p.time_nanos > 0 ? p.time_nanos : now_nanos;

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "kiln/model/label_set.h"
+#include "kiln/model/pending_stacks.h"
 #include "kiln/model/profile.h"
 #include "kiln/storage/dataset_builder.h"
 
@@ -34,6 +35,9 @@ struct IngestedProfile {
   ProfileId id{};
   // Not owned; must stay alive during the append.
   const Profile* profile = nullptr;
+  // When set (not owned), the stacks come from here, interned straight into
+  // the dataset, and profile->sample_stacks are ignored.
+  PendingStacks* pending_stacks = nullptr;
 };
 
 struct AppendResult {
