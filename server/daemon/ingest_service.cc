@@ -39,6 +39,12 @@ struct IngestService::Decoded {
   LabelSet labels;
   storage::ProfileId id{};
   Profile profile;
+  // pprof: decoded with its stacks pending, interned by the writer straight
+  // into the dataset; its header() then stands for |profile|.
+  std::unique_ptr<DecodedPprof> pprof;
+
+  Profile& header() { return pprof ? pprof->header() : profile; }
+  const Profile& header() const { return pprof ? pprof->header() : profile; }
 };
 
 namespace {
@@ -310,14 +316,15 @@ IngestOutcome IngestService::IngestLegacy(const std::string& tenant, const Inges
       // Pyroscope stores nothing for an empty profile and answers 200.
       return IngestOutcome{};
     }
-    auto p = ParsePprof(data, import_options);
+    auto p = DecodedPprof::Decode(data, import_options);
     if (!p.ok()) return DecodeFailure(p.status(), "pprof");
-    FixTime(&*p, req.from_nanos);
+    Profile& header = (*p)->header();
+    FixTime(&header, req.from_nanos);
     // Pyroscope names a pprof by the client's display names when it sends
     // them (the Go SDK tells block from mutex profiles this way); otherwise
     // Kiln's own guess per sample type applies.
-    if (has_config) p->name = MetricName(*p, display_names);
-    decoded.push_back({LegacyLabels(req, req.name.app_name, false), {}, *std::move(p)});
+    if (has_config) header.name = MetricName(header, display_names);
+    decoded.push_back({LegacyLabels(req, req.name.app_name, false), {}, Profile(), *std::move(p)});
     return Write(tenant, "ingest", decoded);
   }
 
@@ -431,10 +438,10 @@ IngestOutcome IngestService::Push(const std::string& tenant, const push::v1::Pus
         return Fail(IngestFailure::kInvalidProfile,
                     absl::InvalidArgumentError(fmt::format("{}.rawProfile: empty (expected a pprof profile)", where)));
       }
-      auto p = ParsePprof(sample.raw_profile(), import_options);
+      auto p = DecodedPprof::Decode(sample.raw_profile(), import_options);
       if (!p.ok()) return DecodeFailure(p.status(), fmt::format("{}.rawProfile: pprof", where));
-      if (!name.empty()) p->name = name;
-      decoded.push_back({labels, id, *std::move(p)});
+      if (!name.empty()) (*p)->header().name = name;
+      decoded.push_back({labels, id, Profile(), *std::move(p)});
     }
   }
   return Write(tenant, "push", decoded);
@@ -476,13 +483,13 @@ IngestOutcome IngestService::Write(const std::string& tenant, std::string_view e
     if (absl::Status s = storage::ValidateSeriesLabels(d.labels, options_.limits); !s.ok()) {
       return Fail(IngestFailure::kLimits, s);
     }
-    if (options_.limits.max_samples_per_profile && d.profile.num_samples() > options_.limits.max_samples_per_profile) {
+    if (options_.limits.max_samples_per_profile && d.header().num_samples() > options_.limits.max_samples_per_profile) {
       return Fail(IngestFailure::kLimits,
                   absl::InvalidArgumentError(fmt::format("profile {} of the request has {} samples; the limit is {}",
-                                                         i, d.profile.num_samples(),
+                                                         i, d.header().num_samples(),
                                                          options_.limits.max_samples_per_profile)));
     }
-    in.push_back({d.labels, d.id, &d.profile});
+    in.push_back({d.labels, d.id, &d.header(), d.pprof.get()});
   }
   const auto t0 = std::chrono::steady_clock::now();
   auto written = writer_->Write(tenant, in);
@@ -500,7 +507,7 @@ IngestOutcome IngestService::Write(const std::string& tenant, std::string_view e
   out.profiles = static_cast<uint32_t>(decoded.size());
   out.rows = written->rows;
   for (const Decoded& d : decoded) {
-    const std::string notes = d.profile.stats.ToString();
+    const std::string notes = d.header().stats.ToString();
     if (notes.empty()) continue;
     if (!out.import_notes.empty()) out.import_notes += "\n";
     out.import_notes += notes;

@@ -155,7 +155,55 @@ TEST(PprofImporterTest, BrokenFilesFailWithClearErrors) {
     auto got = ParsePprof(c.bytes);
     ASSERT_FALSE(got.ok()) << c.expect;
     EXPECT_NE(got.status().message().find(c.expect), std::string::npos) << got.status().message();
+    // The ingest path's decoder checks the same things, with the same words.
+    auto decoded = DecodedPprof::Decode(c.bytes);
+    ASSERT_FALSE(decoded.ok()) << c.expect;
+    EXPECT_EQ(decoded.status(), got.status());
   }
+}
+
+TEST(PprofImporterTest, DecodedStacksInternIntoOtherTablesOnceTheBytesAreGone) {
+  pb::Profile with_unused = SmallProfile();
+  with_unused.add_string_table("unused");  // index 11
+  auto* f = with_unused.add_function();
+  f->set_id(3);
+  f->set_name(11);
+  auto* l = with_unused.add_location();
+  l->set_id(3);
+  l->add_line()->set_function_id(3);
+  std::string bytes = Gzip(with_unused.SerializeAsString());
+  auto decoded = DecodedPprof::Decode(bytes);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  bytes.assign(bytes.size(), '\0');  // the decoder kept what it needs
+  const Profile& header = (*decoded)->header();
+  ASSERT_EQ(header.num_samples(), 2u);
+  EXPECT_EQ(header.Total(1), 40000000);
+  EXPECT_EQ(header.symbols.String(header.label_sets[header.sample_label_sets[0]][0].str), "checkout");
+
+  // Into tables that already hold other symbols and stacks, as a dataset's do.
+  SymbolTable symbols;
+  StackTraceTree stacks;
+  const LocationId other = symbols.InternFrame("other", "other.go", 1);
+  stacks.InternLeafFirst(std::vector<LocationId>{other});
+  std::vector<StackId> out(header.num_samples());
+  (*decoded)->InternInto(symbols, stacks, out);
+  auto frames = [&](StackId id) {
+    std::vector<LocationId> leaf_first;
+    stacks.Unwind(id, &leaf_first);
+    std::string names;
+    for (LocationId loc : leaf_first) {
+      const Line& line = symbols.lines(loc)[0];
+      names += std::string(symbols.FunctionName(line.function_id)) + ":" + std::to_string(line.line) + " ";
+    }
+    return names;
+  };
+  EXPECT_EQ(frames(out[0]), "fib:20 main:10 ");
+  EXPECT_EQ(frames(out[1]), "main:10 ");
+  EXPECT_EQ(symbols.String(symbols.mapping(symbols.location(stacks.node(out[0]).location).mapping_id).filename),
+            "/bin/app");
+  // The location no sample uses is not stored: "other", main and fib only.
+  EXPECT_EQ(symbols.num_locations(), 4u);
+  EXPECT_EQ(symbols.strings().Find("unused"), -1);
 }
 
 TEST(PprofImporterTest, LimitsAreEnforced) {
