@@ -13,15 +13,20 @@
 
 namespace kiln {
 
-inline int FuzzImporter(const Importer& importer, const uint8_t* data, size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  // Small enough that one input cannot exhaust the fuzzer's memory budget,
-  // large enough that every limit check is reachable.
+// Small enough that one input cannot exhaust the fuzzer's memory budget,
+// large enough that every limit check is reachable.
+inline ImportOptions FuzzImportOptions() {
   ImportOptions options;
   options.max_decompressed_bytes = 64 << 20;
   options.max_samples = 1 << 16;
   options.max_stack_depth = 256;
   options.max_name_length = 1024;
+  return options;
+}
+
+inline int FuzzImporter(const Importer& importer, const uint8_t* data, size_t size) {
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  const ImportOptions options = FuzzImportOptions();
   (void)importer.Sniff(bytes);
   auto result = importer.Import(bytes, options);
   if (result.ok()) {

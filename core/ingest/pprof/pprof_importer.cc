@@ -162,7 +162,7 @@ struct Accepted {
   uint32_t num_frames;
 };
 
-// A sample's place in the interning order (see Convert's pass 2).
+// A sample's place in the interning order (see the end of Decode).
 struct InternOrder {
   unsigned __int128 key;
   uint32_t sample;
