@@ -105,13 +105,16 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
   // Series labels per (sample type, label set), validated before any write.
   // Most label sets add no series labels (only annotations, or nothing), so
   // they share their type's series: series[t][0] is the type's own labels
-  // and series_index[t][i] says which entry label set i uses.
+  // and series[t][series_index[i]] label set i's, for every type alike.
   std::vector<LabelSet::Pair> base = in.labels.pairs();
   for (const auto& [k, v] : p.labels) {
     if (!in.labels.Has(k)) base.emplace_back(k, v);
   }
+  std::vector<uint32_t> series_index(label_sets.size(), 0);
+  for (size_t i = 0, next = 1; i < label_sets.size(); ++i) {
+    if (!label_sets[i].series_pairs.empty()) series_index[i] = static_cast<uint32_t>(next++);
+  }
   std::vector<std::vector<LabelSet>> series(p.num_types());
-  std::vector<std::vector<uint32_t>> series_index(p.num_types(), std::vector<uint32_t>(label_sets.size(), 0));
   for (size_t t = 0; t < p.num_types(); ++t) {
     const ValueType& vt = p.sample_types[t];
     const std::string name = !p.name.empty() ? p.name : GuessProfileName(vt.type, p.period_type.type);
@@ -142,7 +145,6 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
                  std::back_inserter(all), [](const LabelSet::Pair& a, const LabelSet::Pair& b) { return a.first < b.first; });
       LabelSet labels(std::move(all));
       if (auto s = ValidateSeriesLabels(labels, limits); !s.ok()) return s;
-      series_index[t][i] = static_cast<uint32_t>(series[t].size());
       series[t].push_back(std::move(labels));
     }
   }
@@ -150,7 +152,7 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
     // Only the series that samples actually use, each once.
     for (size_t t = 0; t < p.num_types(); ++t) {
       std::vector<bool> used(series[t].size());
-      for (uint32_t ls : p.sample_label_sets) used[series_index[t][ls]] = true;
+      for (uint32_t ls : p.sample_label_sets) used[series_index[ls]] = true;
       for (size_t j = 0; j < series[t].size(); ++j) {
         if (!used[j]) continue;
         if (auto s = admit(series[t][j]); !s.ok()) return s;
@@ -184,7 +186,7 @@ absl::StatusOr<AppendResult> AppendProfile(const IngestedProfile& in, const Inge
     ends.assign(n + 1, 0);
     used.clear();
     for (size_t i = 0; i < p.num_samples(); ++i) {
-      const uint32_t j = series_index[t][p.sample_label_sets[i]];
+      const uint32_t j = series_index[p.sample_label_sets[i]];
       if (series_id[j] == UINT32_MAX) {
         series_id[j] = builder->InternSeries(series[t][j]);
         used.push_back(j);
