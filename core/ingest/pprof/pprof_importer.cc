@@ -89,14 +89,11 @@ std::string Malformed(size_t offset, std::string_view what, std::string_view why
 }
 
 // The string table: checks indexes (errors name the field) and interns
-// strings on first use, into one target table per StringIds instance.
+// strings on first use into |target|.
 class StringIds {
  public:
-  StringIds(const std::vector<std::string_view>& table, size_t max_len) : table_(table), max_len_(max_len) {}
-  void Reset(StringTable* target) {
-    target_ = target;
-    ids_.assign(table_.size(), kUnset);
-  }
+  StringIds(const std::vector<std::string_view>& table, size_t max_len, StringTable* target)
+      : table_(table), max_len_(max_len), target_(target), ids_(table.size(), kUnset) {}
   static absl::Status Check(int64_t index, size_t size, const Field& field) {
     if (index < 0 || static_cast<uint64_t>(index) >= size) {
       return absl::InvalidArgumentError(fmt::format(
@@ -123,7 +120,7 @@ class StringIds {
   static constexpr uint32_t kUnset = 0xffffffffu;
   const std::vector<std::string_view>& table_;
   const size_t max_len_;
-  StringTable* target_ = nullptr;
+  StringTable* const target_;
   std::vector<uint32_t> ids_;
 };
 
@@ -394,8 +391,7 @@ absl::Status Decode(const ImportOptions& options, DecodeScratch& scratch, Decode
   const size_t num_strings = p.strings.size();
   st.strings.resize(num_strings);
   for (size_t i = 0; i < num_strings; ++i) st.strings[i] = p.strings[i].bytes;
-  StringIds strings(st.strings, options.max_name_length);
-  strings.Reset(&out->symbols.strings());
+  StringIds strings(st.strings, options.max_name_length, &out->symbols.strings());
 
   for (size_t i = 0; i < p.sample_types.size(); ++i) {
     const RawValueType& vt = p.sample_types[i];
@@ -709,8 +705,7 @@ absl::Status Decode(const ImportOptions& options, DecodeScratch& scratch, Decode
 void InternStacks(const DecodeState& st, SymbolTable& symbols, StackTraceTree& stacks, std::span<StackId> out,
                   bool every_location) {
   constexpr uint32_t kUnset = 0xffffffffu;
-  StringIds strings(st.strings, st.max_name_length);
-  strings.Reset(&symbols.strings());
+  StringIds strings(st.strings, st.max_name_length, &symbols.strings());
   std::vector<uint32_t> mapping_ids(st.mappings.size(), kUnset), function_ids(st.functions.size(), kUnset);
   std::vector<uint32_t> location_ids(st.locations.size(), kUnset);
   std::vector<Line> lines;
